@@ -1,0 +1,327 @@
+"""Gettext catalogues: read, write and merge PO/POT files.
+
+This is the only module that knows the PO library (polib, chosen over Babel's ``read_po``
+because it keeps the ``#|`` previous msgids translators need, babel#206). The rest of the
+package sees the frozen :class:`Catalog` and :class:`Entry` dataclasses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import polib
+
+from pipeline.errors import CatalogError
+from pipeline.fsutil import write_text_if_changed
+
+WRAP_WIDTH = 78
+FUZZY = "fuzzy"
+# msgmerge's own threshold for a fuzzy match (fstrcmp >= 0.6).
+FUZZY_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of a catalogue."""
+
+    msgid: str
+    msgstr: str = ""
+    msgctxt: str | None = None
+    msgid_plural: str = ""
+    msgstr_plural: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    comment: str = ""  # the translator's own comment (# ...)
+    extracted: str = ""  # ours, for the translator (#. ...)
+    references: tuple[str, ...] = ()  # "path:line"
+    previous_msgid: str | None = None
+    previous_msgctxt: str | None = None
+    obsolete: bool = False
+    line: int = 0  # where the entry starts in the file it was read from
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.msgctxt or "", self.msgid)
+
+    @property
+    def fuzzy(self) -> bool:
+        return FUZZY in self.flags
+
+    @property
+    def translated(self) -> bool:
+        """Has a translation for every form, fuzzy or not."""
+        if self.msgid_plural:
+            return bool(self.msgstr_plural) and all(self.msgstr_plural)
+        return bool(self.msgstr)
+
+    @property
+    def state(self) -> str:
+        """'translated', 'fuzzy' or 'untranslated', as gettext's statistics count them."""
+        if self.fuzzy and (self.msgstr or any(self.msgstr_plural)):
+            return "fuzzy"
+        return "translated" if self.translated else "untranslated"
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.msgstr) or any(self.msgstr_plural)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A PO or POT file: header comment, metadata, entries (obsolete ones last)."""
+
+    entries: tuple[Entry, ...]
+    metadata: tuple[tuple[str, str], ...] = ()
+    header_comment: str = ""
+    header_fuzzy: bool = False
+    path: str | None = None
+
+    def meta(self, name: str, default: str = "") -> str:
+        for key, value in self.metadata:
+            if key == name:
+                return value
+        return default
+
+    def with_meta(self, **values: str) -> "Catalog":
+        names = {k.replace("_", "-"): v for k, v in values.items()}
+        current = dict(self.metadata)
+        current.update(names)
+        return replace(self, metadata=tuple(current.items()))
+
+    @property
+    def active(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if not e.obsolete)
+
+    def index(self) -> dict[tuple[str, str], Entry]:
+        """Active entries by (msgctxt, msgid)."""
+        return {e.key: e for e in self.entries if not e.obsolete}
+
+
+# ------------------------------------------------------------------------ reading
+
+_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
+_CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.I)
+
+
+def parse_po(data: bytes, display: str) -> Catalog:
+    """Parse PO bytes; raise :class:`CatalogError` naming ``display`` and the line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("file is not valid UTF-8", path=display, line=line,
+                           hint="save the file as UTF-8 (Poedit: Catalog > Properties > Charset)") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise CatalogError("file contains a NUL byte: it is not a PO file", path=display, line=line)
+    if not text.strip():
+        raise CatalogError("file is empty", path=display, line=1,
+                           hint="restore it from version control or run 'pipeline init LOCALE --force'")
+    match = _CHARSET.search(text[:4000])
+    if match and match.group(1).upper().replace("_", "-") not in ("UTF-8", "UTF8", "CHARSET"):
+        line = text[: match.start()].count("\n") + 1
+        raise CatalogError(f"declared charset is '{match.group(1)}'; only UTF-8 is supported", path=display,
+                           line=line, hint="convert the file: msgconv -t UTF-8 FILE")
+    text = text.replace("\r\n", "\n")
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8", check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        message = str(exc)
+        found = _LINE.search(message)
+        line = int(found.group(1) or found.group(2)) if found else None
+        detail = message.split(":", 1)[1].strip() if "):" in message else "syntax error"
+        if "duplicate" in message.lower():
+            detail = message
+        raise CatalogError(f"invalid PO file: {detail}", path=display, line=line,
+                           hint="check the quoting near this line (msgfmt --check-format FILE shows more)") from None
+    return _from_polib(po, display)
+
+
+def read_po(path: Path, display: str | None = None) -> Catalog:
+    display = display or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"cannot read file: {exc.strerror}", path=display) from None
+    return parse_po(data, display)
+
+
+def _from_polib(po: polib.POFile, display: str) -> Catalog:
+    entries = []
+    for e in po:
+        entries.append(_entry(e, obsolete=False))
+    for e in po.obsolete_entries():
+        entries.append(_entry(e, obsolete=True))
+    metadata = tuple(po.ordered_metadata())
+    fuzzy = po.metadata_is_fuzzy
+    header_fuzzy = FUZZY in fuzzy if isinstance(fuzzy, (list, tuple)) else bool(fuzzy)
+    return Catalog(tuple(entries), metadata, po.header, header_fuzzy, display)
+
+
+def _entry(e: polib.POEntry, obsolete: bool) -> Entry:
+    plural = tuple(e.msgstr_plural[i] for i in sorted(e.msgstr_plural)) if e.msgstr_plural else ()
+    refs = tuple(f"{path}:{line}" if line else path for path, line in e.occurrences)
+    return Entry(
+        msgid=e.msgid,
+        msgstr=e.msgstr,
+        msgctxt=e.msgctxt,
+        msgid_plural=e.msgid_plural or "",
+        msgstr_plural=plural,
+        flags=tuple(e.flags),
+        comment=e.tcomment or "",
+        extracted=e.comment or "",
+        references=refs,
+        previous_msgid=e.previous_msgid,
+        previous_msgctxt=e.previous_msgctxt,
+        obsolete=obsolete,
+        line=e.linenum or 0,
+    )
+
+
+# ------------------------------------------------------------------------ writing
+
+
+def render_po(catalog: Catalog) -> str:
+    """The file's text: fixed wrapping, metadata in gettext's order, obsolete entries last."""
+    po = polib.POFile(wrapwidth=WRAP_WIDTH, encoding="utf-8")
+    po.header = catalog.header_comment
+    po.metadata = dict(catalog.metadata)
+    po.metadata_is_fuzzy = catalog.header_fuzzy
+    for entry in [e for e in catalog.entries if not e.obsolete] + [e for e in catalog.entries if e.obsolete]:
+        po.append(_to_polib(entry))
+    text = str(po)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _to_polib(e: Entry) -> polib.POEntry:
+    occurrences = []
+    for ref in e.references:
+        path, _, line = ref.rpartition(":")
+        occurrences.append((path, line) if path and line.isdigit() else (ref, ""))
+    kwargs = dict(
+        msgid=e.msgid,
+        msgstr=e.msgstr,
+        msgctxt=e.msgctxt,
+        flags=list(e.flags),
+        tcomment=e.comment,
+        comment=e.extracted,
+        occurrences=occurrences,
+        previous_msgid=e.previous_msgid,
+        previous_msgctxt=e.previous_msgctxt,
+        obsolete=e.obsolete,
+    )
+    if e.msgid_plural:
+        kwargs["msgid_plural"] = e.msgid_plural
+        kwargs["msgstr_plural"] = {i: s for i, s in enumerate(e.msgstr_plural)}
+    return polib.POEntry(**kwargs)
+
+
+def write_po(path: Path, catalog: Catalog) -> bool:
+    """Write atomically, only when the bytes change; return whether the file was written."""
+    return write_text_if_changed(path, render_po(catalog))
+
+
+# ------------------------------------------------------------------------ merging
+
+
+def merge_catalog(template: Catalog, catalog: Catalog) -> Catalog:
+    """Bring ``catalog`` (a PO) up to date with ``template`` (the POT), losing nothing.
+
+    Like ``msgmerge --previous``: an unchanged message keeps its translation; a changed
+    one inherits the closest old translation, marked fuzzy, with the English it was
+    made for kept as the previous msgid (``#|``); a removed message that had a
+    translation becomes obsolete (``#~``); a new one is added empty. Translator comments
+    are kept, our extracted comments and references follow the template.
+    """
+    old_active = catalog.index()
+    old_obsolete = {e.key: e for e in catalog.entries if e.obsolete}
+    used: set[tuple[str, str]] = set()
+    merged: list[Entry] = []
+    pending: list[tuple[int, Entry]] = []
+
+    for new in template.active:
+        old = old_active.get(new.key)
+        if old is None and new.key in old_obsolete:
+            old = replace(old_obsolete.pop(new.key), obsolete=False)
+        if old is not None:
+            used.add(old.key)
+            merged.append(_carry(new, old))
+        else:
+            pending.append((len(merged), new))
+            merged.append(new)
+
+    # Fuzzy matching over translated entries nothing else claimed, best matches first.
+    spare = [e for key, e in old_active.items() if key not in used and e.has_text]
+    spare += [e for e in old_obsolete.values() if e.has_text]
+    candidates: list[tuple[float, int, int]] = []
+    for slot, new in pending:
+        for j, old in enumerate(spare):
+            score = _similarity(new, old)
+            if score >= FUZZY_THRESHOLD:
+                candidates.append((-score, slot, j))
+    candidates.sort()
+    taken_slots: set[int] = set()
+    taken_old: set[int] = set()
+    for _, slot, j in candidates:
+        if slot in taken_slots or j in taken_old:
+            continue
+        taken_slots.add(slot)
+        taken_old.add(j)
+        merged[slot] = _fuzzy_from(merged[slot], spare[j])
+
+    claimed = {spare[j].key for j in taken_old}
+    obsolete: list[Entry] = []
+    for e in catalog.entries:
+        if e.key in claimed or not e.has_text:
+            continue
+        if e.obsolete and e.key in old_obsolete:
+            obsolete.append(e)
+        elif not e.obsolete and e.key not in used:
+            obsolete.append(replace(e, obsolete=True, references=(), extracted=""))
+    metadata = dict(catalog.metadata)
+    creation = template.meta("POT-Creation-Date")
+    if creation:
+        metadata["POT-Creation-Date"] = creation
+    return replace(catalog, entries=tuple(merged + obsolete), metadata=tuple(metadata.items()))
+
+
+def _carry(new: Entry, old: Entry) -> Entry:
+    format_flags = [f for f in new.flags if f != FUZZY]
+    flags = format_flags + ([FUZZY] if old.fuzzy and old.has_text else [])
+    return replace(
+        new,
+        msgstr=old.msgstr,
+        msgstr_plural=old.msgstr_plural if new.msgid_plural else (),
+        flags=tuple(flags),
+        comment=old.comment,
+        previous_msgid=old.previous_msgid if old.fuzzy else None,
+        previous_msgctxt=old.previous_msgctxt if old.fuzzy else None,
+    )
+
+
+def _fuzzy_from(new: Entry, old: Entry) -> Entry:
+    # If the old entry was itself fuzzy, its translation was made for its previous msgid.
+    previous_msgid = old.previous_msgid if old.fuzzy and old.previous_msgid else old.msgid
+    previous_ctxt = old.previous_msgctxt if old.fuzzy and old.previous_msgctxt else old.msgctxt
+    return replace(
+        new,
+        msgstr=old.msgstr,
+        msgstr_plural=old.msgstr_plural if new.msgid_plural else (),
+        flags=tuple([f for f in new.flags if f != FUZZY] + [FUZZY]),
+        comment=old.comment,
+        previous_msgid=previous_msgid,
+        previous_msgctxt=previous_ctxt if previous_ctxt != new.msgctxt else None,
+    )
+
+
+def _similarity(new: Entry, old: Entry) -> float:
+    matcher = difflib.SequenceMatcher(None, new.msgid, old.msgid, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+        return 0.0
+    score = matcher.ratio()
+    # Same section first: a moved sentence is a better match than a look-alike elsewhere.
+    return score if new.msgctxt == old.msgctxt else score * 0.99

@@ -1,0 +1,64 @@
+"""The command line: ``pipeline`` (also ``python -m pipeline``).
+
+A thin layer: each command parses its arguments, calls one core function, renders the
+result and picks the exit code. :func:`main` is the one error boundary that turns the
+project's errors into ``path:line: error: message`` lines and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from pipeline.errors import PipelineError
+
+app = typer.Typer(
+    name="pipeline",
+    help="Localization pipeline for patient-information articles: "
+    "source/ (English YAML) -> locales/ (gettext) -> checks and the safety gate -> dist/.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    root: str = typer.Option(".", "--root", metavar="PATH", help="The content root (default: the current folder)."),
+) -> None:
+    ctx.obj = {"root": root}
+
+
+# Command modules register themselves on `app` when imported.
+from pipeline.cli import catalogs as _catalogs  # noqa: E402,F401
+
+
+def report_error(error: PipelineError) -> None:
+    for problem in error.problems:
+        typer.echo(problem.format(), err=True)
+        if problem.hint:
+            typer.echo(f"  hint: {problem.hint}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; every exit goes through here with a code from PRODUCT.md."""
+    try:
+        result = app(args=argv, prog_name="pipeline", standalone_mode=False)
+    except PipelineError as error:
+        report_error(error)
+        sys.exit(error.exit_code)
+    except typer.TyperException as error:  # Typer's (Click's) usage errors: exit 2
+        error.show()
+        sys.exit(error.exit_code)
+    except typer.Exit as error:
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)

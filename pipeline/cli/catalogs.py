@@ -1,0 +1,99 @@
+"""Commands over the catalogues: extract, init, update, status."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+from pipeline.cli import app
+from pipeline.cli.common import echo_json, project, table, warn
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def extract(ctx: typer.Context) -> None:
+    """Extract source/ into one translation template per domain (locales/<domain>.pot)."""
+    from pipeline.extract import extract as run
+
+    changed = run(project(ctx))
+    for path in changed:
+        typer.echo(f"wrote {path}")
+    if not changed:
+        typer.echo("templates are up to date")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    locale: str = typer.Argument(..., help="BCP 47 tag (pt-BR) or gettext folder name (pt_BR)."),
+    force: bool = typer.Option(False, "--force", help="Start the locale again from empty catalogues."),
+) -> None:
+    """Create the PO files of a new locale from the templates."""
+    from pipeline.locales import parse_locale
+    from pipeline.translations import init_locale
+
+    tag = parse_locale(locale)
+    for path in init_locale(project(ctx), tag, force=force):
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def update(
+    ctx: typer.Context,
+    locales: Optional[List[str]] = typer.Argument(None, help="Locales to update (default: every locale)."),
+) -> None:
+    """Merge the templates into the PO files: changed English becomes fuzzy, removed English obsolete."""
+    from pipeline.translations import update_locales
+
+    proj = project(ctx)
+    chosen, problems = proj.select_locales(locales or [])
+    warn(problems)
+    result = update_locales(proj, chosen)
+    for path in result.created:
+        typer.echo(f"created {path}")
+    for path in result.changed:
+        typer.echo(f"updated {path}")
+    if not result.created and not result.changed:
+        typer.echo("catalogues are up to date")
+    if result.problems:
+        from pipeline.errors import InputError
+
+        raise InputError(result.problems)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    locales: Optional[List[str]] = typer.Argument(None, help="Locales to show (default: every locale)."),
+    fmt: Format = typer.Option(Format.text, "--format", help="text (a table) or json."),
+) -> None:
+    """Translated, fuzzy and untranslated messages per locale and section; required sections marked *."""
+    from pipeline.source import load_sources
+    from pipeline.status import locale_status
+
+    proj = project(ctx)
+    sources = load_sources(proj.root, proj.config.required_roles)
+    chosen, problems = proj.select_locales(locales or [])
+    warn(problems)
+    rows, broken = [], []
+    for locale in chosen:
+        found, errors = locale_status(proj, sources, locale)
+        rows.extend(found)
+        broken.extend(errors)
+    warn(broken)
+    if fmt is Format.json:
+        echo_json({"locales": [r.to_json() for r in rows]})
+        return
+    if not rows:
+        typer.echo("no locales yet: create one with 'pipeline init LOCALE'")
+        return
+    body = [[r.locale, r.domain, r.section + (" *" if r.required else ""), str(r.translated), str(r.fuzzy),
+             str(r.untranslated), f"{r.percent:.1f}%"] for r in rows]
+    typer.echo(table(["locale", "domain", "section", "translated", "fuzzy", "untranslated", "done"], body))
+    typer.echo("* required section: publication is blocked until it is complete")

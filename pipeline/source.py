@@ -1,0 +1,468 @@
+"""The English source: load ``source/site.yaml`` and ``source/articles/*.yaml`` into messages.
+
+Loading validates everything and reports every problem at once, each with its file and
+line (``docs/source-format.md`` is the reference for content editors). The result is a
+tree of frozen dataclasses; every piece of translatable text is a :class:`Message` that
+knows its gettext domain, its context, its section and role, and where it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from pipeline.errors import Problem, SourceError
+from pipeline.yamlnodes import compose, line_of
+
+SITE_DOMAIN = "site"
+DISCLAIMER_ROLE = "disclaimer"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Section ids that name the article's own parts in message contexts.
+RESERVED_SECTION_IDS = frozenset({"title", "introduction"})
+BLOCK_KINDS = ("paragraph", "list", "steps", "definitions")
+# Labels the page templates use; a site.yaml without one of them is invalid.
+REQUIRED_LABELS = {
+    "updated": "the update line; must contain the {date} placeholder",
+    "feedback": "the feedback line at the end of an article",
+    "contents": "heading of the table of contents",
+    "language": "label of the language switcher",
+    "articles": "heading of the index page",
+    "machine-drafted": "note on a page whose translation was drafted by machine",
+    "unreviewed": "note on a page whose translation no clinical reviewer has approved",
+    "fallback": "note on a page where some text is shown in English",
+}
+LABEL_PLACEHOLDERS = {"updated": {"date"}}
+
+_KIND_NOUN = {
+    "title": "Title of the article",
+    "heading": "Section heading",
+    "paragraph": "Paragraph",
+    "item": "Bullet-list item",
+    "step": "Numbered step",
+    "term": "Term being defined",
+    "definition": "Definition of a term",
+    "label": "",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One translatable piece of English: a heading, a paragraph, a list item, a term..."""
+
+    domain: str
+    section: str
+    role: str | None
+    kind: str
+    text: str
+    path: str
+    line: int
+    note: str = ""
+
+    @property
+    def context(self) -> str:
+        """The gettext msgctxt: ``article/section``; stable when paragraphs move within a section."""
+        return f"{self.domain}/{self.section}"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.context, self.text)
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        return frozenset(PLACEHOLDER.findall(self.text))
+
+    def describe(self) -> str:
+        """The extracted comment: what this text is, in words a translator can use."""
+        noun = _KIND_NOUN[self.kind]
+        return " ".join(x for x in (f"{noun}." if noun else "", self.note) if x)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, a bullet list, numbered steps, or term/definition pairs."""
+
+    kind: str
+    messages: tuple[Message, ...]
+    line: int
+
+    @property
+    def pairs(self) -> tuple[tuple[Message, Message], ...]:
+        """For ``definitions``: the (term, definition) pairs."""
+        return tuple(zip(self.messages[0::2], self.messages[1::2]))
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    role: str | None
+    heading: Message
+    blocks: tuple[Block, ...]
+    line: int
+
+    def messages(self) -> Iterator[Message]:
+        yield self.heading
+        for block in self.blocks:
+            yield from block.messages
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    path: str
+    title: Message
+    introduction: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    updated: dt.date
+    line: int = 1
+
+    def messages(self) -> Iterator[Message]:
+        yield self.title
+        for block in self.introduction:
+            yield from block.messages
+        for section in self.sections:
+            yield from section.messages()
+
+    def roles(self) -> frozenset[str]:
+        return frozenset(s.role for s in self.sections if s.role)
+
+
+@dataclass(frozen=True)
+class Site:
+    path: str
+    disclaimer: Section
+    labels: dict[str, Message]
+
+    def messages(self) -> Iterator[Message]:
+        yield from self.disclaimer.messages()
+        yield from self.labels.values()
+
+    def __hash__(self) -> int:  # labels is a dict; identity is enough for a loaded site
+        return id(self)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything under ``source/``: the site strings and the articles, sorted by id."""
+
+    site: Site
+    articles: tuple[Article, ...]
+    digest: str
+
+    def article(self, article_id: str) -> Article:
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        raise KeyError(article_id)
+
+    def domains(self) -> tuple[str, ...]:
+        return (SITE_DOMAIN, *(a.id for a in self.articles))
+
+    def domain_messages(self, domain: str) -> list[Message]:
+        if domain == SITE_DOMAIN:
+            return list(self.site.messages())
+        return list(self.article(domain).messages())
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _Reader:
+    """Walks one file's nodes, collecting problems instead of stopping at the first."""
+
+    def __init__(self, display: str, problems: list[Problem]) -> None:
+        self.display = display
+        self.problems = problems
+
+    def error(self, node: Node | None, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(message, self.display, line_of(node) if node is not None else None, hint))
+
+    def mapping(self, node: Node, where: str, allowed: dict[str, bool]) -> dict[str, Node] | None:
+        """Check a mapping's keys: ``allowed`` maps key -> required."""
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{where} must be a mapping (key: value), not {_kind(node)}")
+            return None
+        result: dict[str, Node] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name not in allowed:
+                known = ", ".join(sorted(allowed))
+                self.error(key, f"unknown key '{name}' in {where}", f"allowed keys: {known}")
+                continue
+            result.setdefault(name, value)
+        for name, required in allowed.items():
+            if required and name not in result:
+                self.error(node, f"{where} is missing the required key '{name}'")
+        return result
+
+    def text(self, node: Node | None, where: str) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null":
+                self.error(node, f"{where} is empty")
+            else:
+                self.error(node, f"{where} must be text, not {_kind(node)}",
+                           "quote the value if it is meant as text")
+            return None
+        value = " ".join(node.value.split())
+        if not value:
+            self.error(node, f"{where} is empty")
+            return None
+        return value
+
+    def ident(self, node: Node | None, where: str) -> str | None:
+        value = self.text(node, where)
+        if value is not None and not ID_PATTERN.match(value):
+            self.error(node, f"{where} '{value}' is not a valid id",
+                       "use lower-case letters a-z, digits and single hyphens, e.g. 'post-procedure-care'")
+            return None
+        return value
+
+    def sequence(self, node: Node | None, where: str) -> list[Node]:
+        if node is None:
+            return []
+        if not isinstance(node, SequenceNode):
+            self.error(node, f"{where} must be a list (lines starting with '- '), not {_kind(node)}")
+            return []
+        if not node.value:
+            self.error(node, f"{where} is empty")
+        return list(node.value)
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    tag = node.tag.rsplit(":", 1)[-1]
+    return {"null": "nothing", "str": "text", "int": "a number", "float": "a number",
+            "bool": "true/false", "timestamp": "a date"}.get(tag, tag)
+
+
+def _body(r: _Reader, node: Node | None, where: str, make) -> tuple[Block, ...]:
+    """Read a list of blocks; ``make(kind, text_node, text)`` builds each message."""
+    blocks: list[Block] = []
+    for item in r.sequence(node, where):
+        fields = r.mapping(item, f"a block of {where}", {k: False for k in BLOCK_KINDS})
+        if fields is None:
+            continue
+        if len(fields) != 1:
+            if fields:
+                r.error(item, f"a block of {where} must have exactly one of: {', '.join(BLOCK_KINDS)}",
+                        "start a new '- ' block for each paragraph or list")
+            else:
+                r.error(item, f"a block of {where} is empty")
+            continue
+        (kind, value), = fields.items()
+        messages: list[Message] = []
+        if kind == "paragraph":
+            text = r.text(value, "paragraph")
+            if text is not None:
+                messages.append(make("paragraph", value, text))
+        elif kind in ("list", "steps"):
+            noun = "item" if kind == "list" else "step"
+            for entry in r.sequence(value, f"{kind}"):
+                text = r.text(entry, f"{kind} {noun}")
+                if text is not None:
+                    messages.append(make(noun, entry, text))
+        else:
+            for entry in r.sequence(value, "definitions"):
+                pair = r.mapping(entry, "a definition", {"term": True, "definition": True})
+                if not pair:
+                    continue
+                term = r.text(pair.get("term"), "term")
+                definition = r.text(pair.get("definition"), "definition")
+                if term is not None and definition is not None:
+                    messages.append(make("term", pair["term"], term))
+                    messages.append(make("definition", pair["definition"], definition,
+                                         f'It defines the term "{term}".'))
+        if messages:
+            blocks.append(Block(kind, tuple(messages), line_of(item)))
+    return tuple(blocks)
+
+
+def _required_note(role: str | None, required_roles: frozenset[str]) -> str:
+    if role and role in required_roles:
+        whose = "every article" if role == DISCLAIMER_ROLE else "this article"
+        return (f"REQUIRED (role: {role}): publication of {whose} in your language is blocked "
+                "until this text is translated, not fuzzy and passes every error-level check.")
+    return ""
+
+
+def _load_article(path: Path, display: str, required_roles: frozenset[str],
+                  problems: list[Problem]) -> Article | None:
+    node, found = compose(path, display)
+    problems.extend(found)
+    if node is None or found:
+        return None
+    r = _Reader(display, problems)
+    before = len(problems)
+    fields = r.mapping(node, "the article", {
+        "id": True, "title": True, "updated": True, "introduction": False, "sections": True,
+    })
+    if fields is None:
+        return None
+    article_id = r.ident(fields.get("id"), "article id")
+    if article_id is not None:
+        if article_id != path.stem:
+            r.error(fields["id"], f"article id '{article_id}' does not match the file name '{path.name}'",
+                    f"rename the file to {article_id}.yaml or change the id")
+        if article_id == SITE_DOMAIN:
+            r.error(fields["id"], f"'{SITE_DOMAIN}' is reserved for the site strings")
+    domain = article_id or path.stem
+    updated = _date(r, fields.get("updated"))
+
+    def maker(section: str, role: str | None, extra: str):
+        def make(kind: str, node: Node, text: str, note: str = "") -> Message:
+            where = {"title": "", "introduction": "In the introduction, before the first section. "}.get(
+                section, f'In section "{extra}". ')
+            return Message(domain, section, role, kind, text, display, line_of(node),
+                           " ".join(x for x in (where + note, _required_note(role, required_roles)) if x))
+        return make
+
+    title_text = r.text(fields.get("title"), "title")
+    title = (maker("title", None, "")("title", fields["title"], title_text)
+             if title_text is not None else None)
+    introduction = _body(r, fields.get("introduction"), "the introduction",
+                         maker("introduction", None, "")) if "introduction" in fields else ()
+
+    sections: list[Section] = []
+    seen: dict[str, int] = {}
+    for item in r.sequence(fields.get("sections"), "sections"):
+        s = r.mapping(item, "a section", {"id": True, "role": False, "heading": True, "body": True})
+        if s is None:
+            continue
+        section_id = r.ident(s.get("id"), "section id")
+        role = r.ident(s.get("role"), "section role") if "role" in s else None
+        if section_id is not None:
+            if section_id in seen:
+                r.error(s["id"], f"duplicate section id '{section_id}' (first used on line {seen[section_id]})")
+            elif section_id in RESERVED_SECTION_IDS:
+                r.error(s["id"], f"section id '{section_id}' is reserved", "choose another id")
+            seen.setdefault(section_id, line_of(s["id"]))
+        if role == DISCLAIMER_ROLE:
+            r.error(s["role"], "the disclaimer belongs in source/site.yaml, shared by every article")
+        heading_text = r.text(s.get("heading"), "section heading")
+        label = heading_text or section_id or "?"
+        make = maker(section_id or "?", role, label)
+        heading = make("heading", s["heading"], heading_text) if heading_text is not None else None
+        blocks = _body(r, s.get("body"), f"section '{section_id}'", make)
+        if heading is not None and section_id is not None:
+            sections.append(Section(section_id, role, heading, blocks, line_of(item)))
+
+    if article_id is not None:
+        present = {s.role for s in sections}
+        for role in sorted(required_roles - {DISCLAIMER_ROLE} - present):
+            r.error(node, f"article '{article_id}' has no section with the required role '{role}'",
+                    f"add a section with 'role: {role}' (required roles are set in [tool.pipeline])")
+    if len(problems) > before or title is None or updated is None or article_id is None:
+        return None
+    return Article(article_id, display, title, introduction, tuple(sections), updated, line_of(fields["id"]))
+
+
+def _date(r: _Reader, node: Node | None) -> dt.date | None:
+    if node is None:
+        return None
+    if isinstance(node, ScalarNode):
+        try:
+            return dt.date.fromisoformat(node.value.strip())
+        except ValueError:
+            pass
+    r.error(node, f"'{getattr(node, 'value', '')}' is not a date", "write the date as YYYY-MM-DD, e.g. 2025-06-06")
+    return None
+
+
+def _load_site(path: Path, display: str, required_roles: frozenset[str], problems: list[Problem]) -> Site | None:
+    node, found = compose(path, display)
+    problems.extend(found)
+    if node is None or found:
+        return None
+    r = _Reader(display, problems)
+    before = len(problems)
+    fields = r.mapping(node, "site.yaml", {"disclaimer": True, "labels": True})
+    if fields is None:
+        return None
+    disclaimer = None
+    d = r.mapping(fields["disclaimer"], "the disclaimer", {"heading": True, "body": True}) \
+        if "disclaimer" in fields else None
+    if d is not None:
+        note = _required_note(DISCLAIMER_ROLE, required_roles)
+
+        def make(kind: str, node: Node, text: str, extra: str = "") -> Message:
+            return Message(SITE_DOMAIN, "disclaimer", DISCLAIMER_ROLE, kind, text, display, line_of(node),
+                           " ".join(x for x in ("The medical disclaimer shown on every article.", extra, note) if x))
+
+        heading_text = r.text(d.get("heading"), "disclaimer heading")
+        blocks = _body(r, d.get("body"), "the disclaimer", make)
+        if heading_text is not None:
+            disclaimer = Section("disclaimer", DISCLAIMER_ROLE, make("heading", d["heading"], heading_text),
+                                 blocks, line_of(fields["disclaimer"]))
+    labels: dict[str, Message] = {}
+    node_labels = fields.get("labels")
+    if node_labels is not None:
+        lab = r.mapping(node_labels, "labels", {name: True for name in REQUIRED_LABELS})
+        for name, value in (lab or {}).items():
+            text = r.text(value, f"label '{name}'")
+            if text is None:
+                continue
+            expected = LABEL_PLACEHOLDERS.get(name, set())
+            found_names = set(PLACEHOLDER.findall(text))
+            if found_names != expected:
+                want = ", ".join("{%s}" % p for p in sorted(expected)) or "no placeholder"
+                r.error(value, f"label '{name}' must contain {want}")
+                continue
+            labels[name] = Message(SITE_DOMAIN, f"labels/{name}", None, "label", text, display,
+                                   line_of(value), f"Page label '{name}': {REQUIRED_LABELS[name]}.")
+    if len(problems) > before or disclaimer is None:
+        return None
+    return Site(display, disclaimer, labels)
+
+
+def load_sources(root: Path, required_roles: frozenset[str] = frozenset({DISCLAIMER_ROLE, "risks"})) -> Sources:
+    """Load and validate ``root/source``; raise :class:`SourceError` listing every problem."""
+    problems: list[Problem] = []
+    source_dir = root / "source"
+    site_path = source_dir / "site.yaml"
+    site = None
+    if not site_path.is_file():
+        problems.append(Problem("the site strings are missing", "source/site.yaml", None,
+                                "create source/site.yaml with the disclaimer and the page labels"))
+    else:
+        site = _load_site(site_path, "source/site.yaml", required_roles, problems)
+    articles: list[Article] = []
+    article_dir = source_dir / "articles"
+    files = sorted(p for p in article_dir.glob("*") if p.suffix in (".yaml", ".yml")) if article_dir.is_dir() else []
+    if not files:
+        problems.append(Problem("no articles found", "source/articles", None,
+                                "add one YAML file per article, e.g. source/articles/discogram.yaml"))
+    seen: dict[str, str] = {}
+    for path in files:
+        display = f"source/articles/{path.name}"
+        article = _load_article(path, display, required_roles, problems)
+        if article is None:
+            continue
+        if article.id in seen:
+            problems.append(Problem(f"duplicate article id '{article.id}' (also in {seen[article.id]})",
+                                    display, article.line))
+            continue
+        seen[article.id] = display
+        articles.append(article)
+    if problems:
+        raise SourceError(sorted(set(problems), key=lambda p: (p.path or "", p.line or 0, p.message)))
+    assert site is not None
+    articles.sort(key=lambda a: a.id)
+    return Sources(site, tuple(articles), _digest(root, [site_path, *files]))
+
+
+def _digest(root: Path, paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
