@@ -34,6 +34,8 @@ def _root(
 
 # Command modules register themselves on `app` when imported.
 from pipeline.cli import catalogs as _catalogs  # noqa: E402,F401
+from pipeline.cli import check as _check  # noqa: E402,F401
+from pipeline.cli import build as _build  # noqa: E402,F401
 
 
 def report_error(error: PipelineError) -> None:

@@ -1,0 +1,153 @@
+"""Bundles: one article in one locale, as the JSON data apps consume.
+
+``make_bundle`` turns the gate's verdict (which text to show for every message, and
+which fell back to English) into the JSON document described by
+``pipeline/schemas/bundle.schema.json`` and ``docs/bundles.md``. The HTML page is
+rendered from the same document (:mod:`pipeline.bundle.html`), so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from functools import lru_cache
+
+from pipeline.gate import Resolved, Verdict
+from pipeline.locales import SOURCE_TAG
+from pipeline.source import Article, Block, Message, Sources
+
+SCHEMA_VERSION = 1
+SOURCE_REVIEW_STATE = "source"
+
+
+@lru_cache(maxsize=None)
+def language_info(tag: str) -> dict:
+    """Name (in the language itself and in English) and text direction, from CLDR."""
+    import langcodes
+    from babel import Locale as BabelLocale
+
+    language = langcodes.Language.get(tag)
+    babel_locale = BabelLocale.parse(tag.replace("-", "_"))
+    return {
+        "tag": tag,
+        "name": language.autonym(),
+        "english_name": language.display_name("en"),
+        "direction": babel_locale.text_direction,
+    }
+
+
+@lru_cache(maxsize=None)
+def fallback_chain(tag: str) -> tuple[str, ...]:
+    """CLDR's parent chain, ending in the source language: es-MX → es-419 → es → en.
+
+    A script is dropped only when it is the language's default one, as CLDR's
+    parentLocales do: zh-Hans → zh, but zh-Hant never falls back to zh (Simplified).
+    """
+    import langcodes
+    from babel.core import get_global
+
+    parents = get_global("parent_exceptions")
+    chain = [tag]
+    current = tag
+    while True:
+        babel_id = current.replace("-", "_")
+        if babel_id in parents:
+            parent = parents[babel_id]
+            if parent == "root":
+                break
+            current = parent.replace("_", "-")
+        else:
+            parts = current.split("-")
+            if len(parts) == 1:
+                break
+            dropped = parts[-1]
+            if len(dropped) == 4 and dropped.isalpha():  # a script subtag
+                default = langcodes.Language.get(parts[0]).maximize().script
+                if default != dropped.title():
+                    break
+            current = "-".join(parts[:-1])
+        if current not in chain:
+            chain.append(current)
+    if chain[-1] != SOURCE_TAG:
+        chain.append(SOURCE_TAG)
+    return tuple(chain)
+
+
+def format_long_date(day: dt.date, tag: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=tag.replace("-", "_"))
+
+
+class _Texts:
+    """Resolves messages to bundle text objects ``{"text", "lang", "fallback"}``."""
+
+    def __init__(self, texts: Mapping[tuple[str, str], Resolved] | None, tag: str) -> None:
+        self.texts = texts
+        self.tag = tag
+
+    def __call__(self, message: Message) -> dict:
+        if self.texts is None:  # the English bundle: the source itself
+            return {"text": message.text, "lang": SOURCE_TAG, "fallback": False}
+        resolved = self.texts[message.key]
+        if resolved.fallback:
+            return {"text": resolved.text, "lang": SOURCE_TAG, "fallback": True, "fallback_reason": resolved.why}
+        return {"text": resolved.text, "lang": self.tag, "fallback": False}
+
+
+def _block(block: Block, text: _Texts) -> dict:
+    if block.kind == "paragraph":
+        return {"type": "paragraph", "text": text(block.messages[0])}
+    if block.kind == "definitions":
+        return {"type": "definitions",
+                "items": [{"term": text(t), "definition": text(d)} for t, d in block.pairs]}
+    return {"type": block.kind, "items": [text(m) for m in block.messages]}
+
+
+def make_bundle(sources: Sources, article: Article, tag: str, verdict: Verdict | None,
+                source_sha256: str, required_roles: frozenset[str]) -> dict:
+    """The bundle document; ``verdict`` None builds the English (source) bundle."""
+    text = _Texts(verdict.texts if verdict is not None else None, tag)
+    site = sources.site
+    labels = {name: text(message) for name, message in site.labels.items()}
+    updated_display = format_long_date(article.updated, tag)
+    updated_line = dict(labels["updated"])
+    updated_line["text"] = updated_line["text"].replace(
+        "{date}", updated_display if not updated_line["fallback"] else format_long_date(article.updated, SOURCE_TAG))
+    if verdict is None:
+        from pipeline.gate import bundle_messages
+
+        total = len(bundle_messages(sources, article))
+        coverage = {"total": total, "translated": total, "fallback": 0, "percent": 100.0}
+        review = {"state": SOURCE_REVIEW_STATE}
+    else:
+        coverage = verdict.coverage.to_json()
+        review = {"state": verdict.review_state}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "article": article.id,
+        "locale": tag,
+        "language": language_info(tag),
+        "fallback_chain": list(fallback_chain(tag)) if tag != SOURCE_TAG else [SOURCE_TAG],
+        "title": text(article.title),
+        "introduction": [_block(b, text) for b in article.introduction],
+        "sections": [
+            {
+                "id": section.id,
+                "role": section.role,
+                "required": section.role in required_roles,
+                "heading": text(section.heading),
+                "blocks": [_block(b, text) for b in section.blocks],
+            }
+            for section in article.sections
+        ],
+        "disclaimer": {
+            "heading": text(site.disclaimer.heading),
+            "blocks": [_block(b, text) for b in site.disclaimer.blocks],
+        },
+        "updated": {"date": article.updated.isoformat(), "display": updated_display, "line": updated_line},
+        "labels": labels,
+        "review": review,
+        "coverage": coverage,
+        "source": {"path": article.path, "sha256": source_sha256},
+    }

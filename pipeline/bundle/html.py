@@ -1,0 +1,72 @@
+"""Render bundles as standalone, accessible HTML pages with Jinja2 (autoescape on).
+
+Translations are data, never markup: every text goes through autoescaping, so a
+``<script>`` or ``{{ 7*7 }}`` in a msgstr shows as text. Pages make no external request
+(inline CSS, a Content-Security-Policy that forbids scripts and fetches).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment():
+    """The Jinja2 environment, built once per process (templates compile once)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@lru_cache(maxsize=1)
+def css() -> str:
+    return (TEMPLATES / "base.css").read_text(encoding="utf-8").strip()
+
+
+@lru_cache(maxsize=1)
+def templates_digest() -> str:
+    """A hash of every template: a changed template must rebuild every page."""
+    h = hashlib.sha256()
+    for path in sorted(TEMPLATES.iterdir()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def _notes(bundle: dict) -> list[dict]:
+    labels = bundle["labels"]
+    notes = []
+    state = bundle["review"]["state"]
+    if state == "machine-drafted":
+        notes.append(labels["machine-drafted"])
+    elif state == "unreviewed":
+        notes.append(labels["unreviewed"])
+    if bundle["coverage"]["fallback"]:
+        notes.append(labels["fallback"])
+    return notes
+
+
+def render_article(bundle: dict, languages: list[dict]) -> str:
+    """The page of one bundle. ``languages``: ``{tag, name, direction}`` of the article's
+    published locales (English included), for the language switcher."""
+    switcher = [
+        {**lang, "href": f"../{lang['tag']}/{bundle['article']}.html", "current": lang["tag"] == bundle["locale"]}
+        for lang in languages
+    ]
+    template = environment().get_template("article.html")
+    return template.render(b=bundle, languages=switcher, notes=_notes(bundle), css=css())
+
+
+def render_index(heading: str, languages: list[dict]) -> str:
+    """``dist/index.html``: ``languages`` is ``{tag, name, direction, articles: [{href, title}]}``."""
+    return environment().get_template("index.html").render(heading=heading, languages=languages, css=css())

@@ -1,0 +1,253 @@
+"""The safety gate: decide, per bundle (one article in one locale), published or blocked.
+
+PRODUCT.md, "The safety gate": every message of the disclaimer and of every section whose
+role is required must be translated, not fuzzy, free of error-level findings (and
+approved, where the policy asks for review). Anything else that is not usable falls back
+to English and is counted; below the coverage threshold the bundle is blocked too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from pipeline.checks import ERROR, Finding
+from pipeline.config import Config
+from pipeline.qa import LocaleCatalogs
+from pipeline.source import SITE_DOMAIN, Article, Message, Sources
+
+PUBLISHED = "published"
+BLOCKED = "blocked"
+
+# Review states, weakest first: a bundle never claims more than the records show.
+MACHINE_DRAFTED = "machine-drafted"
+UNREVIEWED = "unreviewed"
+REVIEWED = "reviewed"
+ORIGIN_HEADER = "X-Translation-Origin"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a bundle is blocked, located in the PO file."""
+
+    rule: str  # malformed-po, missing-po, untranslated, fuzzy, qa-error, unreviewed, stale-review, coverage
+    message: str
+    path: str
+    line: int | None = None
+    section: str | None = None
+    check: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: blocked [{self.rule}] {self.message}"
+
+    def to_json(self) -> dict:
+        return {"rule": self.rule, "message": self.message, "path": self.path, "line": self.line,
+                "section": self.section, "check": self.check}
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The text a bundle shows for one message: the translation, or English as a fallback."""
+
+    text: str
+    fallback: bool = False
+    why: str | None = None  # untranslated, fuzzy, qa-error, unreviewed (when fallback)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    total: int
+    translated: int
+
+    @property
+    def fallback(self) -> int:
+        return self.total - self.translated
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
+
+    def to_json(self) -> dict:
+        return {"total": self.total, "translated": self.translated, "fallback": self.fallback,
+                "percent": self.percent}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    article: str
+    locale: str
+    status: str
+    reasons: tuple[Reason, ...]
+    coverage: Coverage
+    review_state: str
+    texts: Mapping[tuple[str, str], Resolved] = field(default_factory=dict, compare=False, repr=False)
+    findings: tuple[Finding, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def published(self) -> bool:
+        return self.status == PUBLISHED
+
+    def to_json(self) -> dict:
+        return {"article": self.article, "locale": self.locale, "status": self.status,
+                "reasons": [r.to_json() for r in self.reasons], "coverage": self.coverage.to_json(),
+                "review_state": self.review_state}
+
+
+# Approvals are looked up through this: (locale, domain, message, translation) -> the
+# number of valid approvals. pipeline.review provides it; without it nothing is approved.
+Approvals = Callable[[str, str, Message, str], int]
+
+
+def _no_approvals(locale: str, domain: str, message: Message, translation: str) -> int:
+    return 0
+
+
+def bundle_messages(sources: Sources, article: Article) -> list[Message]:
+    """Every message a bundle shows, once each: the article's, then the site's."""
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for message in [*article.messages(), *sources.site.messages()]:
+        if message.key not in seen:
+            seen.add(message.key)
+            result.append(message)
+    return result
+
+
+def evaluate_bundle(
+    sources: Sources,
+    article: Article,
+    data: LocaleCatalogs,
+    findings: Mapping[str, Mapping[tuple[str, str], list[Finding]]],
+    config: Config,
+    approvals: Approvals = _no_approvals,
+) -> Verdict:
+    """The gate's verdict for ``article`` in ``data.locale``; ``findings`` are by domain, then key."""
+    locale = data.locale.tag
+    reasons: list[Reason] = []
+    texts: dict[tuple[str, str], Resolved] = {}
+    all_findings: list[Finding] = []
+    translated = 0
+    messages = bundle_messages(sources, article)
+    domains = (article.id, SITE_DOMAIN)
+
+    for domain in domains:
+        error = data.errors.get(domain)
+        if error is not None:
+            reasons.append(Reason("malformed-po", f"cannot read the catalogue: {error.message}",
+                                  error.path or data.paths[domain], error.line))
+
+    approved_all = True
+    for message in messages:
+        domain = message.domain
+        path = data.paths[domain]
+        required = message.role in config.required_roles
+        catalog = data.catalogs.get(domain)
+        entry = catalog.index().get(message.key) if catalog is not None else None
+        found = list(findings.get(domain, {}).get(message.key, ()))
+        all_findings.extend(found)
+        errors = [f for f in found if f.severity == ERROR]
+        section = message.section
+        quoted = _quote(message.text)
+        why = None
+        if domain in data.errors:
+            why = "malformed-po"
+        elif catalog is None:
+            why = "untranslated"
+            if required:
+                reasons.append(Reason("missing-po", f"no catalogue for this locale; required section '{section}' "
+                                      f"cannot be published: {quoted}", path, None, section))
+        elif entry is None or not entry.has_text:
+            why = "untranslated"
+            if required:
+                detail = "not in the catalogue (run 'pipeline update')" if entry is None else "untranslated"
+                reasons.append(Reason("untranslated", f"{detail} in required section '{section}': {quoted}",
+                                      path, entry.line if entry else None, section))
+        elif entry.fuzzy:
+            why = "fuzzy"
+            if required:
+                reasons.append(Reason("fuzzy", f"fuzzy (needs a translator's confirmation) in required section "
+                                      f"'{section}': {quoted}", path, entry.line, section))
+        elif errors:
+            why = "qa-error"
+            if required:
+                for finding in errors:
+                    reasons.append(Reason("qa-error", f"[{finding.check}] {finding.message} in required section "
+                                          f"'{section}'", path, entry.line, section, finding.check))
+        if why is None:
+            count = approvals(locale, domain, message, entry.msgstr)
+            if count < 1:
+                approved_all = False
+            if required and config.require_review and count < config.min_approvals:
+                rule = "unreviewed"
+                need = "an approval" if config.min_approvals == 1 else f"{config.min_approvals} approvals"
+                reasons.append(Reason(rule, f"needs {need} from a clinical reviewer (has {count}) in required "
+                                      f"section '{section}': {quoted}", path, entry.line, section))
+            texts[message.key] = Resolved(entry.msgstr)
+            translated += 1
+        else:
+            approved_all = False
+            texts[message.key] = Resolved(message.text, fallback=True, why=why)
+
+    coverage = Coverage(len(messages), translated)
+    if coverage.percent < config.coverage_threshold:
+        reasons.append(Reason("coverage", f"only {coverage.percent}% of the article is translated "
+                              f"({coverage.fallback} of {coverage.total} messages would fall back to English); "
+                              f"the policy requires {config.coverage_threshold:g}%", data.paths[article.id]))
+    review_state = _review_state(data, domains, approved_all, translated)
+    status = BLOCKED if reasons else PUBLISHED
+    return Verdict(article.id, locale, status, tuple(reasons), coverage, review_state, texts, tuple(all_findings))
+
+
+def _review_state(data: LocaleCatalogs, domains: tuple[str, ...], approved_all: bool, translated: int) -> str:
+    if approved_all and translated:
+        return REVIEWED
+    origins = {data.catalogs[d].meta(ORIGIN_HEADER).strip().lower() for d in domains if d in data.catalogs}
+    if MACHINE_DRAFTED in origins:
+        return MACHINE_DRAFTED
+    return UNREVIEWED
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
+
+
+@dataclass(frozen=True)
+class LocaleReport:
+    """Everything ``check`` knows about one locale: findings by domain, and a verdict per article."""
+
+    locale: str
+    findings: Mapping[str, Mapping[tuple[str, str], list[Finding]]]
+    verdicts: tuple[Verdict, ...]
+    problems: tuple = ()
+
+    def all_findings(self) -> list[Finding]:
+        result = []
+        for domain in sorted(self.findings):
+            for found in self.findings[domain].values():
+                result.extend(found)
+        return sorted(result, key=lambda f: (f.path, f.line, f.check, f.message))
+
+
+def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | None = None,
+                    articles: tuple[Article, ...] | None = None) -> LocaleReport:
+    """Read a locale once, check every domain once, and give each article its verdict."""
+    from pipeline.qa import check_domain, check_policy, read_locale
+
+    config = project.config
+    policy = check_policy(config, locale)
+    data = read_locale(project, locale, sources.domains())
+    problems = data.glossary_error.problems if data.glossary_error else ()
+    findings = {domain: check_domain(sources, data, domain, config, policy) for domain in sources.domains()}
+    chosen = articles if articles is not None else sources.articles
+    verdicts = []
+    for article in chosen:
+        verdict = evaluate_bundle(sources, article, data, findings, config, approvals or _no_approvals)
+        if data.glossary_error is not None:
+            error = data.glossary_error
+            verdict = Verdict(verdict.article, verdict.locale, BLOCKED,
+                              verdict.reasons + (Reason("malformed-glossary", error.message, error.path or "",
+                                                        error.line),),
+                              verdict.coverage, verdict.review_state, verdict.texts, verdict.findings)
+        verdicts.append(verdict)
+    return LocaleReport(locale.tag, findings, tuple(verdicts), problems)
