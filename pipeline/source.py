@@ -257,7 +257,7 @@ def _body(r: _Reader, node: Node | None, where: str, make) -> tuple[Block, ...]:
             if fields:
                 r.error(item, f"a block of {where} must have exactly one of: {', '.join(BLOCK_KINDS)}",
                         "start a new '- ' block for each paragraph or list")
-            else:
+            elif not item.value:  # a block of unknown keys only has been reported already
                 r.error(item, f"a block of {where} is empty")
             continue
         (kind, value), = fields.items()
@@ -269,7 +269,7 @@ def _body(r: _Reader, node: Node | None, where: str, make) -> tuple[Block, ...]:
         elif kind in ("list", "steps"):
             noun = "item" if kind == "list" else "step"
             for entry in r.sequence(value, f"{kind}"):
-                text = r.text(entry, f"{kind} {noun}")
+                text = r.text(entry, "list item" if kind == "list" else "step")
                 if text is not None:
                     messages.append(make(noun, entry, text))
         else:
@@ -298,12 +298,12 @@ def _required_note(role: str | None, required_roles: frozenset[str]) -> str:
 
 def _load_article(path: Path, display: str, required_roles: frozenset[str],
                   problems: list[Problem]) -> Article | None:
+    before = len(problems)
     node, found = compose(path, display)
-    problems.extend(found)
-    if node is None or found:
+    problems.extend(found)  # duplicate keys: reported, and the rest of the file is still checked
+    if node is None:
         return None
     r = _Reader(display, problems)
-    before = len(problems)
     fields = r.mapping(node, "the article", {
         "id": True, "title": True, "updated": True, "introduction": False, "sections": True,
     })
@@ -324,7 +324,7 @@ def _load_article(path: Path, display: str, required_roles: frozenset[str],
             where = {"title": "", "introduction": "In the introduction, before the first section. "}.get(
                 section, f'In section "{extra}". ')
             return Message(domain, section, role, kind, text, display, line_of(node),
-                           " ".join(x for x in (where + note, _required_note(role, required_roles)) if x))
+                           " ".join(x for x in ((where + note).strip(), _required_note(role, required_roles)) if x))
         return make
 
     title_text = r.text(fields.get("title"), "title")
@@ -335,12 +335,15 @@ def _load_article(path: Path, display: str, required_roles: frozenset[str],
 
     sections: list[Section] = []
     seen: dict[str, int] = {}
+    present: set[str] = set()  # roles of every section, even one with other errors
     for item in r.sequence(fields.get("sections"), "sections"):
         s = r.mapping(item, "a section", {"id": True, "role": False, "heading": True, "body": True})
         if s is None:
             continue
         section_id = r.ident(s.get("id"), "section id")
         role = r.ident(s.get("role"), "section role") if "role" in s else None
+        if role is not None:
+            present.add(role)
         if section_id is not None:
             if section_id in seen:
                 r.error(s["id"], f"duplicate section id '{section_id}' (first used on line {seen[section_id]})")
@@ -358,7 +361,6 @@ def _load_article(path: Path, display: str, required_roles: frozenset[str],
             sections.append(Section(section_id, role, heading, blocks, line_of(item)))
 
     if article_id is not None:
-        present = {s.role for s in sections}
         for role in sorted(required_roles - {DISCLAIMER_ROLE} - present):
             r.error(node, f"article '{article_id}' has no section with the required role '{role}'",
                     f"add a section with 'role: {role}' (required roles are set in [tool.pipeline])")
@@ -370,7 +372,7 @@ def _load_article(path: Path, display: str, required_roles: frozenset[str],
 def _date(r: _Reader, node: Node | None) -> dt.date | None:
     if node is None:
         return None
-    if isinstance(node, ScalarNode):
+    if isinstance(node, ScalarNode) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", node.value.strip()):
         try:
             return dt.date.fromisoformat(node.value.strip())
         except ValueError:
@@ -380,12 +382,12 @@ def _date(r: _Reader, node: Node | None) -> dt.date | None:
 
 
 def _load_site(path: Path, display: str, required_roles: frozenset[str], problems: list[Problem]) -> Site | None:
+    before = len(problems)
     node, found = compose(path, display)
-    problems.extend(found)
-    if node is None or found:
+    problems.extend(found)  # duplicate keys: reported, and the rest of the file is still checked
+    if node is None:
         return None
     r = _Reader(display, problems)
-    before = len(problems)
     fields = r.mapping(node, "site.yaml", {"disclaimer": True, "labels": True})
     if fields is None:
         return None
@@ -415,8 +417,11 @@ def _load_site(path: Path, display: str, required_roles: frozenset[str], problem
             expected = LABEL_PLACEHOLDERS.get(name, set())
             found_names = set(PLACEHOLDER.findall(text))
             if found_names != expected:
-                want = ", ".join("{%s}" % p for p in sorted(expected)) or "no placeholder"
-                r.error(value, f"label '{name}' must contain {want}")
+                for missing in sorted(expected - found_names):
+                    r.error(value, f"label '{name}' must contain the {{{missing}}} placeholder")
+                for unknown in sorted(found_names - expected):
+                    r.error(value, f"label '{name}' has an unknown placeholder {{{unknown}}}",
+                            "only the 'updated' label takes a placeholder: {date}")
                 continue
             labels[name] = Message(SITE_DOMAIN, f"labels/{name}", None, "label", text, display,
                                    line_of(value), f"Page label '{name}': {REQUIRED_LABELS[name]}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from pipeline.errors import Problem
@@ -20,6 +21,34 @@ MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
 def line_of(node: Node) -> int:
     return node.start_mark.line + 1
+
+
+class _Loader(yaml.SafeLoader):
+    """A composer that never shares a node: each alias (``*name``) is recorded where it is used.
+
+    PyYAML hands back the anchored node itself for every alias, so a "billion laughs"
+    document becomes an exponential graph for whoever walks it; here an alias becomes an
+    empty placeholder and a problem on its own line.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.alias_lines: list[int] = []
+
+    def compose_node(self, parent, index):  # noqa: ANN001 (PyYAML's signature)
+        if self.check_event(AliasEvent):
+            event = self.get_event()
+            self.alias_lines.append(event.start_mark.line + 1)
+            return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        return super().compose_node(parent, index)
+
+
+def _parse(text: str) -> tuple[Node | None, list[int]]:
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node(), loader.alias_lines
+    finally:
+        loader.dispose()
 
 
 def compose(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
@@ -36,32 +65,41 @@ def compose(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
         line = data[: exc.start].count(b"\n") + 1
         return None, [Problem("file is not valid UTF-8", display, line, "save the file as UTF-8")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node, alias_lines = _parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = str(exc.problem or exc.context or "invalid YAML")
+        if exc.context and exc.context_mark and mark is not exc.context_mark:
+            if "end of stream" in message:
+                # The end of the file is no place to look for a quote that was never closed.
+                message = f"{message} {exc.context} that starts on this line"
+                mark = exc.context_mark
+            else:
+                message += f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
         if "\t" in text and "tab" in message.lower() or "found character '\\t'" in message:
             hint = "YAML indentation must use spaces, not tabs"
+        elif "quoted scalar" in message and "end of stream" in message:
+            hint = "close the quote at the end of the text"
         else:
             hint = None
         return None, [Problem(f"invalid YAML: {message}", display, mark.line + 1 if mark else None, hint)]
     except yaml.YAMLError as exc:
         return None, [Problem(f"invalid YAML: {exc}", display)]
+    except RecursionError:
+        return None, [Problem("YAML is nested too deeply", display, None,
+                              "an article needs only a few levels: sections, blocks, items")]
     if node is None:
         return None, [Problem("file is empty", display, 1)]
+    if alias_lines:
+        # The aliased parts are placeholders now; validating them would only add noise.
+        return None, [Problem("YAML aliases (*name) are not allowed in source files", display, line,
+                              "write the text out in full") for line in sorted(set(alias_lines))]
     problems: list[Problem] = []
-    _check_tree(node, display, problems, set())
+    _check_tree(node, display, problems)
     return node, problems
 
 
-def _check_tree(node: Node, display: str, problems: list[Problem], seen: set[int]) -> None:
-    # An alias makes the composer hand back the same node object again; visiting each
-    # object once keeps a "billion laughs" document linear, and we report the alias.
-    if id(node) in seen:
-        problems.append(Problem("YAML aliases (*name) are not allowed in source files", display, line_of(node),
-                                "write the text out in full"))
-        return
-    seen.add(id(node))
+def _check_tree(node: Node, display: str, problems: list[Problem]) -> None:
     if isinstance(node, MappingNode):
         keys: dict[str, int] = {}
         for key, value in node.value:
@@ -73,7 +111,7 @@ def _check_tree(node: Node, display: str, problems: list[Problem], seen: set[int
                     ))
                 else:
                     keys[key.value] = line_of(key)
-            _check_tree(value, display, problems, seen)
+            _check_tree(value, display, problems)
     elif isinstance(node, SequenceNode):
         for item in node.value:
-            _check_tree(item, display, problems, seen)
+            _check_tree(item, display, problems)
