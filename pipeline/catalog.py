@@ -103,6 +103,67 @@ class Catalog:
 
 _LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
 _CHARSET = re.compile(r"charset=([^\s;\\\"]+)", re.I)
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?![\w\[])")
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+# The escapes polib reads and writes back unchanged; any other would be silently altered.
+_ESCAPES = frozenset('ntrvbf"\\')
+_SYNTAX_HINT = "check the quoting near this line (msgfmt --check-format FILE shows more)"
+
+
+def _check_syntax(text: str, display: str) -> None:
+    """Refuse what polib would silently misread: unterminated strings, stray text, unknown escapes.
+
+    polib reads ``msgstr "Lésion`` (no closing quote) as ``Lésio``; an update would then
+    write the damaged translation back. Comment lines are free text, except the previous
+    (``#|``) and obsolete (``#~``) lines, which hold keywords and strings too.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.strip()
+        if line.startswith("#"):
+            prefix = re.match(r"#(?:~\|?|\|)\s*", line)
+            if prefix is None:
+                continue
+            line = line[prefix.end():]
+        if not line or line.startswith("#"):
+            continue
+        problem = _line_problem(line)
+        if problem:
+            raise CatalogError(f"invalid PO file: {problem}", path=display, line=number, hint=_SYNTAX_HINT)
+
+
+def _line_problem(line: str) -> str | None:
+    keyword = _KEYWORD.match(line)
+    if keyword:
+        rest = line[keyword.end():].lstrip()
+        if not rest.startswith('"'):
+            return f"expected a quoted string after '{keyword.group(1)}'"
+    elif line.startswith('"'):
+        rest = line
+    else:
+        shown = line if len(line) <= 40 else line[:37] + "..."
+        return f"unexpected text '{shown}' (expected msgctxt, msgid, msgstr, a quoted string or a # comment)"
+    string = _STRING.match(rest)
+    if string is None:
+        return 'unterminated string: the closing " is missing'
+    if rest[string.end():].strip():
+        return 'unexpected text after the closing quote (write a quote inside the text as \\")'
+    for escape in re.finditer(r"\\(.)", string.group(1)):
+        if escape.group(1) not in _ESCAPES:
+            return f"unknown escape sequence '\\{escape.group(1)}' (write a backslash as \\\\)"
+    return None
+
+
+def _check_duplicates(po: polib.POFile, display: str) -> None:
+    first: dict[tuple[str | None, str], int] = {}
+    for e in po:
+        if e.obsolete:
+            continue
+        key = (e.msgctxt, e.msgid)
+        if key in first:
+            where = f" (msgctxt '{e.msgctxt}')" if e.msgctxt is not None else ""
+            raise CatalogError(f"duplicate message '{e.msgid}'{where}, first defined on line {first[key]}",
+                               path=display, line=e.linenum, hint="merge the two entries into one")
+        first[key] = e.linenum
 
 
 def parse_po(data: bytes, display: str) -> Catalog:
@@ -127,8 +188,9 @@ def parse_po(data: bytes, display: str) -> Catalog:
         raise CatalogError(f"declared charset is '{match.group(1)}'; only UTF-8 is supported", path=display,
                            line=line, hint="convert the file: msgconv -t UTF-8 FILE")
     text = text.replace("\r\n", "\n")
+    _check_syntax(text, display)
     try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8", check_for_duplicates=True)
+        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
         message = str(exc)
         found = _LINE.search(message)
@@ -137,7 +199,8 @@ def parse_po(data: bytes, display: str) -> Catalog:
         if "duplicate" in message.lower():
             detail = message
         raise CatalogError(f"invalid PO file: {detail}", path=display, line=line,
-                           hint="check the quoting near this line (msgfmt --check-format FILE shows more)") from None
+                           hint=_SYNTAX_HINT) from None
+    _check_duplicates(po, display)
     return _from_polib(po, display)
 
 
