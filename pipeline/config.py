@@ -27,6 +27,14 @@ class Config:
     # Raw per-check settings, validated by pipeline.checks (it knows the check ids).
     checks: dict[str, Any] = field(default_factory=dict)
     checks_line: int | None = None
+    text: str = field(default="", repr=False, compare=False)  # pyproject.toml, to locate settings
+
+    def line_of(self, *needles: str) -> int | None:
+        """The first line of pyproject.toml holding every one of ``needles``."""
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if all(n in line for n in needles):
+                return number
+        return self.checks_line
 
 
 def _key_line(text: str, key: str) -> int | None:
@@ -78,5 +86,8 @@ def load_config(root: Path) -> Config:
     checks = table.get("checks", {})
     if not isinstance(checks, dict):
         raise fail("checks", "must be a table")
+    checks_line = _key_line(text, "checks")
+    if checks_line is None and "[tool.pipeline.checks" in text:
+        checks_line = text[: text.index("[tool.pipeline.checks")].count("\n") + 1
     return Config(root, frozenset(roles), float(threshold), require_review, min_approvals, checks,
-                  _key_line(text, "checks") or _key_line(text, "[tool.pipeline.checks"))
+                  checks_line, text)

@@ -59,14 +59,15 @@ def check_policy(config: Config, locale: Locale) -> CheckPolicy:
                 raise ConfigError(f"{where} {key} must be a list of check ids", path="pyproject.toml",
                                   line=config.checks_line)
             for check_id in ids:
+                line = config.line_of(key, f'"{check_id}"') or config.line_of(key, f"'{check_id}'")
                 if check_id not in REGISTRY:
                     raise ConfigError(f"{where} {key}: unknown check '{check_id}'", path="pyproject.toml",
-                                      line=config.checks_line, hint="'pipeline check --list' lists the checks")
+                                      line=line, hint="'pipeline check --list' lists the checks")
                 if key == "disable" and REGISTRY[check_id].severity == ERROR:
                     raise ConfigError(
                         f"{where} disable: '{check_id}' is an error-level check and cannot be disabled: "
                         "it guards the required sections (disclaimer, risks)",
-                        path="pyproject.toml", line=config.checks_line,
+                        path="pyproject.toml", line=line,
                         hint=f"use downgrade = [\"{check_id}\"] to make it a warning outside required sections")
             (disabled if key == "disable" else downgraded).update(ids)
         for key in sorted(set(scope) - _POLICY_KEYS):
