@@ -21,9 +21,11 @@ def extract(ctx: typer.Context) -> None:
     """Extract source/ into one translation template per domain (locales/<domain>.pot)."""
     from pipeline.extract import extract as run
 
-    changed = run(project(ctx))
+    proj = project(ctx)
+    changed = run(proj)
     for path in changed:
-        typer.echo(f"wrote {path}")
+        # extract also deletes the template of an article that no longer exists
+        typer.echo(f"{'wrote' if (proj.root / path).exists() else 'removed'} {path}")
     if not changed:
         typer.echo("templates are up to date")
 
