@@ -1,0 +1,1 @@
+"""Benchmarks: a corpus generator and the ``make bench`` runner (docs/performance.md)."""

@@ -1,0 +1,119 @@
+"""``make bench``: time the pipeline on generated corpora (docs/performance.md).
+
+For each corpus size (``BENCH_SIZES``, default ``100x5,1000x20``: articles x locales) it
+generates a content root in a temporary folder, then times, each in a fresh process:
+cold ``pipeline extract``; cold ``pipeline build`` (no dist/, no cache); a no-op
+rebuild; a rebuild after one PO file changed; a rebuild after one article changed; and
+``pipeline --help``. Wall time, time per bundle and the peak resident memory of the
+process are reported as a table and as JSON (``benchmarks/last-run.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.corpus import generate
+
+REPO = Path(__file__).resolve().parent.parent
+PIPELINE = [sys.executable, "-m", "pipeline"]
+TARGETS = {"build (cold)": 10.0, "build (no-op)": 1.0, "build (one PO changed)": 1.0, "--help": 0.150}
+
+
+def timed(args: list[str], cwd: Path) -> dict:
+    """Run a command; return wall seconds, peak RSS (MB) of the process tree's largest member, and its output."""
+    env = dict(os.environ, CI="1")
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        # wait4 gives this process's own rusage: its maxrss is the largest of it and the
+        # workers it waited for, in KiB on Linux.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr}")
+    return {"seconds": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "stdout": stdout}
+
+
+def written(stdout: str) -> int:
+    match = re.search(r"\((\d+) files written", stdout)
+    return int(match.group(1)) if match else -1
+
+
+def bench_size(articles: int, locales: int, workdir: Path) -> list[dict]:
+    root = workdir / f"corpus-{articles}x{locales}"
+    start = time.perf_counter()
+    generate(root, articles, locales)
+    generated = time.perf_counter() - start
+    bundles = articles * (locales + 1)  # every locale plus the English source bundle
+    rows = []
+
+    def record(name: str, result: dict, **extra) -> None:
+        rows.append({"corpus": f"{articles}x{locales}", "step": name, "seconds": result["seconds"],
+                     "ms_per_bundle": round(1000 * result["seconds"] / bundles, 3), "peak_mb": result["peak_mb"],
+                     "bundles": bundles, **extra})
+
+    record("extract (cold)", timed([*PIPELINE, "extract"], root))
+    check = timed([*PIPELINE, "update"], root)
+    if "up to date" not in check["stdout"]:
+        raise SystemExit("the generated corpus is not stable under 'pipeline update'")
+    cold = timed([*PIPELINE, "build"], root)
+    record("build (cold)", cold, files_written=written(cold["stdout"]), corpus_seconds=round(generated, 1))
+    noop = timed([*PIPELINE, "build"], root)
+    record("build (no-op)", noop, files_written=written(noop["stdout"]))
+
+    po = next(iter(sorted((root / "locales").glob("fr/LC_MESSAGES/discogram-*.po"))))
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "[fr] ', 'msgstr "[fr] (edited) ', 1), encoding="utf-8")
+    one_po = timed([*PIPELINE, "build"], root)
+    record("build (one PO changed)", one_po, files_written=written(one_po["stdout"]))
+
+    article = next(iter(sorted((root / "source" / "articles").glob("*.yaml"))))
+    article.write_text(article.read_text(encoding="utf-8").replace("Purpose", "Purpose of the test", 1),
+                       encoding="utf-8")
+    one_article = timed([*PIPELINE, "build"], root)
+    record("build (one article changed)", one_article, files_written=written(one_article["stdout"]))
+    return rows
+
+
+def main() -> None:
+    sizes = os.environ.get("BENCH_SIZES", "100x5,1000x20")
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
+        for size in sizes.split(","):
+            articles, locales = (int(x) for x in size.lower().split("x"))
+            rows.extend(bench_size(articles, locales, Path(tmp)))
+        helps = [timed([*PIPELINE, "--help"], REPO)["seconds"] for _ in range(5)]
+        rows.append({"corpus": "-", "step": "--help", "seconds": min(helps), "ms_per_bundle": None,
+                     "peak_mb": None, "bundles": None})
+    header = f"{'corpus':<10} {'step':<28} {'seconds':>8} {'ms/bundle':>10} {'peak MB':>8} {'files':>7}  target"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        target = TARGETS.get(row["step"]) if row["corpus"] in ("1000x20", "-") else None
+        verdict = "" if target is None else (f"<= {target:g}s " + ("ok" if row["seconds"] <= target else "MISSED"))
+        per = "" if row["ms_per_bundle"] is None else f"{row['ms_per_bundle']:.3f}"
+        peak = "" if row["peak_mb"] is None else f"{row['peak_mb']:.0f}"
+        files = row.get("files_written", "")
+        print(f"{row['corpus']:<10} {row['step']:<28} {row['seconds']:>8.3f} {per:>10} {peak:>8} {files!s:>7}  {verdict}")
+    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "platform": platform.platform()}, "rows": rows}
+    out = REPO / "benchmarks" / "last-run.json"
+    out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"\nJSON: {out.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
