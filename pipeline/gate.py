@@ -181,7 +181,13 @@ def evaluate_bundle(
             if required and config.require_review and count < config.min_approvals:
                 rule = "unreviewed"
                 need = "an approval" if config.min_approvals == 1 else f"{config.min_approvals} approvals"
-                reasons.append(Reason(rule, f"needs {need} from a clinical reviewer (has {count}) in required "
+                # pipeline.review's lookup also says why an earlier approval no longer counts.
+                void = getattr(approvals, "void", None)
+                stale = void(locale, domain, message, entry.msgstr) if void is not None else ""
+                if stale:
+                    rule = "stale-review"
+                reasons.append(Reason(rule, (f"approval void, {stale}; " if stale else "")
+                                      + f"needs {need} from a clinical reviewer (has {count}) in required "
                                       f"section '{section}': {quoted}", path, entry.line, section))
             texts[message.key] = Resolved(entry.msgstr)
             translated += 1
