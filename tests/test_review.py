@@ -461,18 +461,30 @@ def test_translator_comment_names_the_translator_of_one_entry(source_root):
 # ------------------------------------------------------------- surviving the tools
 
 
-@needs_msgmerge
-def test_approvals_survive_msgmerge_previous_and_rewrapping(source_root):
+def test_approvals_survive_rewrapping_reordering_and_comment_edits(source_root):
     root = prepared(source_root, "de")
     do_approve(root, ALICE)
     before = (root / DISCOGRAM_PO).read_text(encoding="utf-8")
-    msgmerge(root, "de")
-    # Poedit-style save: the same texts, wrapped differently.
+    # A Poedit-style save: the same texts, wrapped at another width, entries in another order,
+    # a translator's comment added.
     for domain in ("site", "discogram"):
         path = root / "locales/de/LC_MESSAGES" / f"{domain}.po"
         po = polib.pofile(str(path), wrapwidth=40)
+        po[:] = list(reversed(po))
+        po[0].tcomment = "Checked the terminology with the radiology team."
         po.save(str(path))
-    assert (root / DISCOGRAM_PO).read_text(encoding="utf-8") != before
+    after = (root / DISCOGRAM_PO).read_text(encoding="utf-8")
+    assert after != before
+    assert '"As with any invasive medical "\n' in after
+    assert set(states(root).values()) == {APPROVED}
+    assert verdict(root).review_state == "reviewed"
+
+
+@needs_msgmerge
+def test_approvals_survive_msgmerge_previous(source_root):
+    root = prepared(source_root, "de")
+    do_approve(root, ALICE)
+    msgmerge(root, "de")
     assert set(states(root).values()) == {APPROVED}
     assert verdict(root).review_state == "reviewed"
 
