@@ -30,8 +30,18 @@ def environment():
 
 
 @lru_cache(maxsize=1)
-def css() -> str:
-    return (TEMPLATES / "base.css").read_text(encoding="utf-8").strip()
+def css():
+    """The page's inline style sheet, as trusted markup.
+
+    It is our own file, not a translation: autoescaping it would turn its quotes into
+    ``&#34;``, which a ``<style>`` element does not decode, and break the font rule.
+    """
+    from markupsafe import Markup
+
+    text = (TEMPLATES / "base.css").read_text(encoding="utf-8").strip()
+    if "<" in text:
+        raise ValueError("base.css must not contain '<' (it is inlined in a <style> element)")
+    return Markup(text)
 
 
 @lru_cache(maxsize=1)
