@@ -26,7 +26,7 @@ def language_info(tag: str) -> dict:
     import langcodes
     from babel import Locale as BabelLocale
 
-    language = langcodes.Language.get(tag)
+    language = langcodes.Language.get(_with_script(tag))
     babel_locale = BabelLocale.parse(tag.replace("-", "_"))
     return {
         "tag": tag,
@@ -36,19 +36,40 @@ def language_info(tag: str) -> dict:
     }
 
 
+def _with_script(tag: str) -> str:
+    """``tag`` with its script made explicit when the region implies a non-default one.
+
+    ``zh-TW`` → ``zh-Hant-TW``, ``sr-ME`` → ``sr-Latn-ME``, ``pa-PK`` → ``pa-Arab-PK``;
+    ``es-MX``, ``pt-BR``, ``zh-CN`` and tags that name their script are returned unchanged.
+    """
+    import langcodes
+
+    language = langcodes.Language.get(tag)
+    if language.script or not language.territory:
+        return tag
+    likely = language.maximize().script
+    default = langcodes.Language.get(language.language).maximize().script
+    if likely is None or likely == default:
+        return tag
+    return str(language.update_dict({"script": likely}))
+
+
 @lru_cache(maxsize=None)
 def fallback_chain(tag: str) -> tuple[str, ...]:
     """CLDR's parent chain, ending in the source language: es-MX → es-419 → es → en.
 
     A script is dropped only when it is the language's default one, as CLDR's
     parentLocales do: zh-Hans → zh, but zh-Hant never falls back to zh (Simplified).
+    A region written without its script is read with the script CLDR's likely subtags
+    give it, when that is not the language's default: zh-TW → zh-Hant → en,
+    sr-ME → sr-Latn → en.
     """
     import langcodes
     from babel.core import get_global
 
     parents = get_global("parent_exceptions")
     chain = [tag]
-    current = tag
+    current = _with_script(tag)  # zh-TW is zh-Hant-TW: it goes on to zh-Hant, never to zh
     while True:
         babel_id = current.replace("-", "_")
         if babel_id in parents:
