@@ -48,7 +48,9 @@ def file_record(path: str, data: bytes) -> dict:
 
 @dataclass
 class BuildResult:
-    bundles: list[dict] = field(default_factory=list)  # the manifest's bundle records
+    # The manifest records of the bundles this build evaluated: every one in a full build,
+    # the shard's locales (and English) with --locale; a shard answers for its own locales.
+    bundles: list[dict] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -218,7 +220,7 @@ def build(
                                    if any(r["locale"] == k for r in all_records)}
         manifest_bytes = dumps(manifest)
         out.write(MANIFEST, manifest_bytes)
-        result.bundles = all_records
+        result.bundles = sorted(records, key=lambda r: (r["article"], r["locale"]))
         result.written = out.written
         result.removed = out.removed
     return result
@@ -251,10 +253,20 @@ def _remove_stale(dist: Path, out: _Output, expected: set[str], touched: set[str
             continue
         for path in sorted(child.iterdir()):
             relative = f"{child.name}/{path.name}"
-            if path.is_file() and path.suffix in (".json", ".html") and relative not in expected:
+            if path.is_file() and (path.suffix in (".json", ".html") or _is_temporary(path.name)) \
+                    and relative not in expected:
                 out.remove(relative)
         with contextlib.suppress(OSError):
             child.rmdir()  # only succeeds when empty
+    if touched is None:
+        for path in sorted(dist.iterdir()):
+            if path.is_file() and _is_temporary(path.name):
+                out.remove(path.name)
+
+
+def _is_temporary(name: str) -> bool:
+    """A temporary file of :func:`atomic_write_bytes` left behind by a build that was killed."""
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def _index(sources: Sources, records: list[dict], bundles: dict, dist: Path) -> str:
