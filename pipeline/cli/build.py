@@ -13,7 +13,9 @@ from pipeline.cli.common import project, warn
 
 
 def _show_progress() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    """A progress bar only for a person at a terminal: never in a pipe, a log, or CI."""
+    ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return sys.stderr.isatty() and not ci and os.environ.get("TERM") != "dumb"
 
 
 @app.command()
