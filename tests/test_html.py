@@ -1,0 +1,359 @@
+"""The HTML pages (issue 4, point 2): standalone, accessible, escaped, and no external request."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from fixtures.build.content import copy_source, pseudo, set_translation, translated_root
+from pipeline.build import build
+from pipeline.bundle.html import render_article, render_index
+from pipeline.extract import extract
+from pipeline.locales import parse_locale
+from pipeline.project import Project
+from pipeline.translations import init_locale
+
+NOT_REQUIRED = "Assess the integrity and structure of the spinal discs"
+# Translations a hostile or careless translator could write, in sections that are not required
+# (so that the bundle is still published and the page shows them or their English).
+HOSTILE = {
+    "Determine if a specific intervertebral disc is causing pain": "<script>alert(1)</script>",
+    "A local anesthetic is administered to numb the skin and muscle tissue": "{{ 7*7 }}",
+    "Take pain medication as directed by their doctor": "javascript:alert(1)",
+}
+
+
+# ------------------------------------------------------------------ a small DOM
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str | None]
+    children: list["Node | str"] = field(default_factory=list)
+    parent: "Node | None" = None
+
+    @property
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text for c in self.children)
+
+    def find_all(self, tag: str) -> list["Node"]:
+        found = []
+        for child in self.children:
+            if isinstance(child, Node):
+                if child.tag == tag:
+                    found.append(child)
+                found.extend(child.find_all(tag))
+        return found
+
+    def find(self, tag: str, **attrs: str) -> "Node":
+        for node in self.find_all(tag):
+            if all(node.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items()):
+                return node
+        raise AssertionError(f"no <{tag} {attrs}>")
+
+    def elements(self) -> list["Node"]:
+        return [c for c in self.children if isinstance(c, Node)]
+
+
+class _Builder(HTMLParser):
+    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "base"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {})
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs), parent=self.current)
+        self.current.children.append(node)
+        if tag not in self.VOID:
+            self.current = node
+
+    def handle_endtag(self, tag):
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        assert node is not self.root, f"</{tag}> closes nothing"
+        self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse(html: str) -> Node:
+    builder = _Builder()
+    builder.feed(html)
+    builder.close()
+    assert builder.current is builder.root, f"<{builder.current.tag}> is never closed"
+    return builder.root
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    """fr unreviewed with one fallback, ar machine-drafted with one fallback, de blocked (untranslated)."""
+    root = translated_root(tmp_path_factory.mktemp("html") / "root", ("fr", "ar"), origin={"ar": "machine-drafted"})
+    set_translation(root, "fr", "discogram", NOT_REQUIRED, "")
+    set_translation(root, "ar", "discogram", NOT_REQUIRED, "")
+    init_locale(Project.open(root), parse_locale("de"))
+    result = build(Project.open(root))
+    assert {(b["locale"], b["status"]) for b in result.bundles} == {
+        ("ar", "published"), ("de", "blocked"), ("en", "published"), ("fr", "published")}
+    return root
+
+
+def page(root: Path, tag: str, article: str = "discogram") -> str:
+    return (root / "dist" / tag / f"{article}.html").read_text(encoding="utf-8")
+
+
+def bundle(root: Path, tag: str) -> dict:
+    return json.loads((root / "dist" / tag / "discogram.json").read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ the page
+
+
+@pytest.mark.parametrize("tag, opening", [
+    ("ar", '<html lang="ar" dir="rtl">'),
+    ("fr", '<html lang="fr" dir="ltr">'),
+    ("en", '<html lang="en" dir="ltr">'),
+])
+def test_html_element_carries_language_and_direction(root, tag, opening):
+    html = page(root, tag)
+    assert html.startswith("<!DOCTYPE html>\n" + opening + "\n")
+    assert html.endswith("</html>\n")
+
+
+def test_semantic_headings_and_lists(root):
+    doc = parse(page(root, "fr"))
+    data = bundle(root, "fr")
+    assert [squash(h.text) for h in doc.find_all("h1")] == ["La discographie"]
+    main = doc.find("main")
+    headings = [(h.attrs["id"], squash(h.text)) for h in main.find_all("h2")]
+    assert headings == [("toc-heading", "Sommaire")] + [
+        (f"{s['id']}-heading", s["heading"]["text"]) for s in data["sections"]]
+    sections = [s for s in main.find_all("section")]
+    assert [(s.attrs["id"], s.attrs["aria-labelledby"]) for s in sections] == [
+        (s["id"], f"{s['id']}-heading") for s in data["sections"]]
+    risks = main.find("section", id="risks")
+    assert risks.attrs["data-role"] == "risks"
+    assert [e.tag for e in risks.elements()] == ["h2", "p", "ul"]
+    assert [e.tag for e in main.find("section", id="procedure-overview").elements()] == ["h2", "p", "ol"]
+    types = main.find("section", id="types").find("dl")
+    assert [e.tag for e in types.elements()] == ["dt", "dd", "dt", "dd"]
+    items = [squash(li.text) for li in risks.find("ul").find_all("li")]
+    assert items == [i["text"] for s in data["sections"] if s["id"] == "risks" for i in s["blocks"][1]["items"]]
+    # The table of contents links to every section.
+    toc = doc.find("nav", aria_labelledby="toc-heading")
+    assert [a.attrs["href"] for a in toc.find_all("a")] == [f"#{s['id']}" for s in data["sections"]]
+    # The update line holds a machine-readable date.
+    assert doc.find("time").attrs["datetime"] == "2025-06-06"
+    assert squash(doc.find("time").text) == "Dernière mise à jour de l’article : 6 juin 2025."
+
+
+def test_fallback_elements_are_marked_english(root):
+    for tag in ("fr", "ar"):
+        doc = parse(page(root, tag))
+        marked = [(n.tag, n.attrs, squash(n.text)) for n in _all(doc) if "lang" in n.attrs and n.tag == "li"
+                  and n.attrs["lang"] == "en"]
+        assert marked == [("li", {"lang": "en", "dir": "ltr", "class": "fallback"}, NOT_REQUIRED)]
+        # Everything else in the article is in the page's language: no other element claims English.
+        article = doc.find("article")
+        assert [n.tag for n in _all(article) if n.attrs.get("lang") == "en"] == ["li"]
+
+
+def test_disclaimer_is_the_last_thing_on_the_page(root):
+    for tag in ("en", "fr", "ar"):
+        doc = parse(page(root, tag))
+        body_parts = doc.find("div", **{"class": "page"}).elements()
+        assert [e.tag for e in body_parts] == ["nav", "main", "footer"]
+        disclaimer = body_parts[-1].elements()
+        assert [(e.tag, e.attrs.get("id")) for e in disclaimer] == [("section", "disclaimer")]
+        data = bundle(root, tag)["disclaimer"]
+        section = disclaimer[0]
+        assert squash(section.find("h2").text) == data["heading"]["text"]
+        assert [squash(p.text) for p in section.find_all("p")] == [b["text"]["text"] for b in data["blocks"]]
+
+
+def test_notes_for_machine_drafted_unreviewed_and_fallback(root):
+    def notes(tag: str) -> list[str]:
+        return [squash(p.text) for p in parse(page(root, tag)).find_all("p") if p.attrs.get("class") == "note"]
+
+    ar, fr = bundle(root, "ar")["labels"], bundle(root, "fr")["labels"]
+    assert notes("ar") == [ar["machine-drafted"]["text"], ar["fallback"]["text"]]
+    assert notes("fr") == [fr["unreviewed"]["text"], fr["fallback"]["text"]]
+    assert notes("en") == []
+    # The notes come before the article's text, where a reader sees them first.
+    html = page(root, "ar")
+    assert html.index('class="note"') < html.index('<section id="purpose"')
+
+
+def test_language_switcher_lists_the_other_published_locales_only(root):
+    doc = parse(page(root, "fr"))
+    nav = doc.find("nav", **{"class": "languages"})
+    links = [(a.attrs["href"], a.attrs["hreflang"], a.attrs["lang"], a.attrs["dir"], squash(a.text))
+             for a in nav.find_all("a")]
+    assert links == [
+        ("../en/discogram.html", "en", "en", "ltr", "English"),
+        ("../ar/discogram.html", "ar", "ar", "rtl", "العربية"),
+    ]  # not de: it is blocked; not fr: that is this page
+    current = [(s.attrs, squash(s.text)) for s in nav.find_all("span") if "aria-current" in s.attrs]
+    assert current == [({"aria-current": "page", "lang": "fr", "dir": "ltr"}, "français")]
+    for href, *_ in links:
+        assert (root / "dist" / "fr" / href).resolve().is_file()
+
+
+def test_pages_make_no_external_request(root):
+    pages = sorted((root / "dist").rglob("*.html"))
+    assert len(pages) == 4  # index, en, fr, ar
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        doc = parse(html)
+        assert re.findall(r"(?i)\b(?:https?:)?//", html) == [], path
+        assert [n.tag for n in _all(doc) if n.tag in ("script", "link", "img", "iframe", "object", "embed", "base")] \
+            == [], path
+        assert [n.attrs for n in _all(doc) if "src" in n.attrs or "srcset" in n.attrs] == [], path
+        assert len(doc.find_all("style")) == 1
+        csp = doc.find("meta", http_equiv="Content-Security-Policy").attrs["content"]
+        assert csp == "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+        hrefs = [n.attrs["href"] for n in _all(doc) if "href" in n.attrs]
+        assert all(re.fullmatch(r"#[a-z0-9-]+|(\.\./)?[A-Za-z0-9-]+/[a-z0-9-]+\.html", h) for h in hrefs), hrefs
+
+
+def test_inline_style_sheet_is_not_escaped(root):
+    """The CSS is ours, not a translation: its quotes must reach the browser as quotes."""
+    style = parse(page(root, "en")).find("style").text
+    assert '"Segoe UI"' in style
+    assert "&#34;" not in style and "&quot;" not in style
+
+
+def test_readable_on_a_phone(root):
+    html = page(root, "ar")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "max-width: 42rem" in html
+
+
+# ------------------------------------------------------------------ hostile translations
+
+
+def test_hostile_translation_is_shown_as_text_never_run(root):
+    """Straight through the template: whatever a msgstr holds comes out escaped."""
+    data = bundle(root, "fr")
+    data["title"]["text"] = "<script>alert(1)</script>"
+    data["sections"][0]["heading"]["text"] = "{{ 7*7 }}"
+    data["sections"][0]["blocks"][0]["text"]["text"] = "javascript:alert(1)"
+    data["sections"][0]["blocks"][1]["items"][0]["text"] = '"><img src=x onerror=alert(1)>'
+    data["sections"][0]["id"] = 'x" onmouseover="alert(1)'
+    html = render_article(data, [{"tag": "fr", "name": "<b>fr</b>", "direction": "ltr"}])
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>" in html
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in html
+    assert "{{ 7*7 }}</h2>" in html and "49" not in html
+    assert "<p>javascript:alert(1)</p>" in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert 'id="x&#34; onmouseover=&#34;alert(1)"' in html
+    assert "&lt;b&gt;fr&lt;/b&gt;" in html
+    doc = parse(html)
+    assert [n.tag for n in _all(doc) if n.tag in ("script", "img", "b")] == []
+    assert [n.attrs for n in _all(doc) if any(k.startswith("on") for k in n.attrs)] == []
+    assert "<script>" not in html
+
+
+def _hostile_root(tmp_path: Path) -> Path:
+    root = translated_root(tmp_path / "root", ("fr",))
+    for source, hostile in HOSTILE.items():
+        set_translation(root, "fr", "discogram", source, hostile)
+    return root
+
+
+def _assert_no_markup(html: str) -> Node:
+    doc = parse(html)
+    assert "<script>alert(1)</script>" not in html
+    assert [n.tag for n in _all(doc) if n.tag == "script"] == []
+    assert "49" not in html
+    assert [a.attrs["href"] for a in doc.find_all("a") if "javascript" in a.attrs.get("href", "")] == []
+    return doc
+
+
+def test_hostile_translations_in_a_build_never_reach_the_page_as_markup(tmp_path):
+    """End to end with QA: each is sent back to English (a QA error) or shown as text; never markup."""
+    root = _hostile_root(tmp_path)
+    result = build(Project.open(root))
+    assert [(b["locale"], b["status"]) for b in result.bundles] == [("en", "published"), ("fr", "published")]
+    doc = _assert_no_markup(page(root, "fr"))
+    shown = [squash(li.text) for li in doc.find_all("li")]
+    for source, hostile in HOSTILE.items():
+        assert (hostile in shown) != (source in shown), (source, hostile)
+
+
+def test_hostile_translations_that_pass_qa_are_escaped(tmp_path, monkeypatch):
+    """Even if no check caught them, the page shows them as text: the template escapes."""
+    import pipeline.qa
+
+    monkeypatch.setattr(pipeline.qa, "check_domain", lambda *args, **kwargs: {})
+    root = _hostile_root(tmp_path)
+    build(Project.open(root))
+    html = page(root, "fr")
+    doc = _assert_no_markup(html)
+    assert "<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>" in html
+    assert "<li>{{ 7*7 }}</li>" in html
+    assert "<li>javascript:alert(1)</li>" in html
+    assert {squash(li.text) for li in doc.find_all("li")} >= set(HOSTILE.values())
+    texts = json.dumps(bundle(root, "fr"), ensure_ascii=False)
+    assert all(json.dumps(h, ensure_ascii=False) in texts for h in HOSTILE.values())  # data, kept as written
+
+
+# ------------------------------------------------------------------ the index
+
+
+def test_index_lists_articles_by_language(root):
+    html = (root / "dist/index.html").read_text(encoding="utf-8")
+    doc = parse(html)
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en" dir="ltr">\n')
+    sections = doc.find("main").find_all("section")
+    assert [(s.attrs["lang"], s.attrs["dir"], squash(s.find("h2").text)) for s in sections] == [
+        ("en", "ltr", "English"), ("ar", "rtl", "العربية"), ("fr", "ltr", "français")]
+    links = {s.attrs["lang"]: [(a.attrs["href"], squash(a.text)) for a in s.find_all("a")] for s in sections}
+    assert links == {
+        "en": [("en/discogram.html", "Discogram Procedure")],
+        "ar": [("ar/discogram.html", "إجراء تصوير القرص")],
+        "fr": [("fr/discogram.html", "La discographie")],
+    }
+    for href, _ in (pair for pairs in links.values() for pair in pairs):
+        assert (root / "dist" / href).is_file()
+
+
+def test_index_escapes_titles():
+    html = render_index("<i>Articles</i>", [{"tag": "fr", "name": "français", "direction": "ltr",
+                                             "articles": [{"href": "fr/a.html", "title": "<script>x</script>"}]}])
+    assert "<h1>&lt;i&gt;Articles&lt;/i&gt;</h1>" in html
+    assert '<a href="fr/a.html">&lt;script&gt;x&lt;/script&gt;</a>' in html
+
+
+def test_english_only_root_builds_the_english_page(tmp_path):
+    root = copy_source(tmp_path / "root")
+    extract(Project.open(root))
+    result = build(Project.open(root))
+    assert [(b["locale"], b["status"]) for b in result.bundles] == [("en", "published")]
+    doc = parse(page(root, "en"))
+    nav = doc.find("nav", **{"class": "languages"})
+    assert nav.find_all("a") == []  # nothing to switch to
+    assert squash(doc.find("h1").text) == "Discogram Procedure"
+
+
+def _all(node: Node):
+    for child in node.children:
+        if isinstance(child, Node):
+            yield child
+            yield from _all(child)
