@@ -56,7 +56,8 @@ def load_config(root: Path) -> Config:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {exc}", path=display,
                           line=int(match.group(1)) if match else None) from None
-    table = data.get("tool", {}).get("pipeline", {})
+    tool = data.get("tool", {})  # "tool = 3" is valid TOML, and must not become a traceback
+    table = tool.get("pipeline", {}) if isinstance(tool, dict) else tool
     if not isinstance(table, dict):
         raise ConfigError("[tool.pipeline] must be a table", path=display, line=_key_line(text, "pipeline"))
     known = {"required_roles", "coverage_threshold", "require_review", "min_approvals", "checks"}
