@@ -33,7 +33,7 @@ def extract(ctx: typer.Context) -> None:
 @app.command()
 def init(
     ctx: typer.Context,
-    locale: str = typer.Argument(..., help="BCP 47 tag (pt-BR) or gettext folder name (pt_BR)."),
+    locale: str = typer.Argument(..., metavar="LOCALE", help="BCP 47 tag (pt-BR) or gettext folder name (pt_BR)."),
     force: bool = typer.Option(False, "--force", help="Start the locale again from empty catalogues."),
 ) -> None:
     """Create the PO files of a new locale from the templates."""
@@ -48,7 +48,8 @@ def init(
 @app.command()
 def update(
     ctx: typer.Context,
-    locales: Optional[List[str]] = typer.Argument(None, help="Locales to update (default: every locale)."),
+    locales: Optional[List[str]] = typer.Argument(None, metavar="LOCALE",
+                                                  help="Locales to update (default: every locale)."),
 ) -> None:
     """Merge the templates into the PO files: changed English becomes fuzzy, removed English obsolete."""
     from pipeline.translations import update_locales
@@ -72,7 +73,8 @@ def update(
 @app.command()
 def status(
     ctx: typer.Context,
-    locales: Optional[List[str]] = typer.Argument(None, help="Locales to show (default: every locale)."),
+    locales: Optional[List[str]] = typer.Argument(None, metavar="LOCALE",
+                                                  help="Locales to show (default: every locale)."),
     fmt: Format = typer.Option(Format.text, "--format", help="text (a table) or json."),
 ) -> None:
     """Translated, fuzzy and untranslated messages per locale and section; required sections marked *."""
