@@ -549,12 +549,17 @@ def _header_line(path: Path, name: str) -> int | None:
     return None
 
 
+_SHORT_BLOCKERS = {"untranslated": "untranslated", "missing-po": "no PO file", "fuzzy": "fuzzy",
+                   "qa-error": "QA error", "unreadable": "PO file unreadable"}
+
+
 def item_detail(item: ReviewItem, min_approvals: int) -> str:
     """The state of one message in words, as the sheet and the skip lines show it."""
     if item.state == APPROVED:
-        return "approved by " + ", ".join(a.describe() for a in item.valid)
+        return "by " + ", ".join(a.describe() for a in item.valid)
     if item.state == STALE:
-        return "changed since approval: " + "; ".join(v.describe() for v in item.void)
+        ready = "" if item.usable else f"; not ready for approval ({_SHORT_BLOCKERS.get(item.blocker, item.blocker)})"
+        return "changed since approval: " + "; ".join(v.describe() for v in item.void) + ready
     if not item.usable:
         return item.why_not_usable()
     if item.valid:
