@@ -226,7 +226,8 @@ def test_bad_dates(value: str, tmp_path: Path) -> None:
         f"'{value}' is not a date", ARTICLE, 3, "write the date as YYYY-MM-DD, e.g. 2025-06-06"),)
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
+# (text in the minimal article, its replacement, the (line, message) problems)
+MORE_PROBLEMS = [
     # a section may not claim the disclaimer: it lives in site.yaml, shared by every article
     ("    role: risks", "    role: disclaimer", [
         (1, "article 'discogram' has no section with the required role 'risks'"),
@@ -243,7 +244,15 @@ def test_bad_dates(value: str, tmp_path: Path) -> None:
         (5, "a block of the introduction must have exactly one of: paragraph, list, steps, definitions")]),
     ("          - term: Provocation discography\n", "          - term: Provocation discography\n"
      "            term: Discography\n", [(27, "duplicate key 'term' (first defined on line 26)")]),
-])
+    ("      - list:\n          - Infection", "      - paragraph: Serious complications are rare.\n        list:\n"
+     "          - Infection", [(34, "a block of section 'risks' must have exactly one of: paragraph, list, steps, "
+                                   "definitions")]),
+    ("title: Discogram Procedure", "title: Discogram: the procedure",
+     [(2, "invalid YAML: mapping values are not allowed here")]),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), MORE_PROBLEMS)
 def test_more_article_problems(old: str, new: str, expected: list[tuple[int, str]], tmp_path: Path) -> None:
     root = make_root(tmp_path / "root")
     article = root / ARTICLE
@@ -311,3 +320,49 @@ def test_shipped_source_is_valid_and_complete(source_root: Path) -> None:
     assert sorted(sources.site.labels) == ["articles", "contents", "fallback", "feedback", "language",
                                            "machine-drafted", "unreviewed", "updated"]
     assert sources.site.labels["updated"].text == "Article last updated on: {date}."
+
+
+# ------------------------------------------------------------------ docs/source-format.md
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "source-format.md"
+
+
+def doc_examples() -> dict[str, str]:
+    """The YAML blocks of the reference that start with a '# source/...' line, by that path."""
+    blocks = {}
+    for block in DOCS.read_text(encoding="utf-8").split("```yaml\n")[1:]:
+        text = block.split("```", 1)[0]
+        first = text.splitlines()[0]
+        if first.startswith("# source/"):
+            blocks[first[2:]] = text
+    return blocks
+
+
+def test_the_complete_example_in_the_docs_is_valid(tmp_path: Path) -> None:
+    examples = doc_examples()
+    assert sorted(examples) == ["source/articles/discogram.yaml", "source/site.yaml"]
+    root = make_root(tmp_path / "root")
+    for path, text in examples.items():
+        (root / path).write_text(text)
+    sources = load_sources(root)
+    article = sources.article("discogram")
+    assert [(s.id, s.role, [b.kind for b in s.blocks]) for s in article.sections] == [
+        ("purpose", None, ["paragraph", "list"]),
+        ("procedure-overview", None, ["paragraph", "steps"]),
+        ("types", None, ["definitions"]),
+        ("risks", "risks", ["paragraph", "list"]),
+        ("conclusion", "summary", ["paragraph"]),
+    ]
+
+
+def test_the_error_lines_in_the_docs_are_real() -> None:
+    """The errors the reference quotes are the ones the tests above make the tool print."""
+    text = DOCS.read_text(encoding="utf-8")
+    example = text.split("Fix them from the top and run it again. For example:\n\n```\n")[1].split("```")[0]
+    assert example.splitlines() == [*EXPECTED["unknown-key"][:2], *EXPECTED["duplicate-key"][2:4]]
+    printed = {line.split(" error: ", 1)[1] for lines in EXPECTED.values() for line in lines if " error: " in line}
+    printed |= {message for _, _, problems in MORE_PROBLEMS for _, message in problems}
+    table = text.split("| you may see | what to do |")[1].splitlines()[2:]
+    quoted = [row.split("`")[1] for row in table if row.startswith("| `")]
+    assert len(quoted) == 21
+    assert [message for message in quoted if message not in printed] == []
