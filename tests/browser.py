@@ -78,6 +78,9 @@ def chromium_or_skip() -> str:
 
     found = find_chromium()
     if found is None:
+        named = os.environ.get(ENV_VARIABLE)
+        if named:
+            pytest.skip(f"{ENV_VARIABLE}={named} is not an executable")
         pytest.skip("chromium is not installed (Debian: apt-get install chromium; "
                     f"or set {ENV_VARIABLE} to the executable)")
     return found
