@@ -1,0 +1,155 @@
+"""Translation QA: a registry of small, named checks.
+
+A check is a function registered with :func:`check`: a stable kebab-case id, a severity
+(``error`` or ``warning``) and a one-line docstring that doubles as its help
+(``pipeline check --list``). It receives a :class:`Unit` (one source message and its
+translation in one locale) and yields a message string for every problem it finds, not
+only the first. :func:`run_checks` turns those into :class:`Finding` values; a check that
+crashes becomes an error finding that names it (never a silent skip).
+
+Checks live one topic per module (``numbers``, ``units``, ``markup``...) and are imported
+below so that registering is a side effect of importing the package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pipeline.locales import Locale
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a check sees: one English message and its translation in one locale."""
+
+    source: str
+    translation: str
+    locale: Locale
+    context: str = ""
+    role: str | None = None
+    required: bool = False
+    source_plural: str = ""
+    translations: tuple[str, ...] = ()  # plural forms, when source_plural is set
+    nplurals: int = 1
+    flags: tuple[str, ...] = ()
+    glossary: object | None = None  # pipeline.glossary.Glossary for the locale, if any
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every translated text to check: the msgstr, or each plural form."""
+        return self.translations if self.source_plural else (self.translation,)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One QA problem, located in the PO file."""
+
+    check: str
+    severity: str
+    message: str
+    path: str = ""
+    line: int = 0
+    context: str = ""
+    msgid: str = ""
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity} [{self.check}] {self.message}"
+
+    def to_json(self) -> dict:
+        return {"check": self.check, "severity": self.severity, "message": self.message, "path": self.path,
+                "line": self.line, "msgctxt": self.context, "msgid": self.msgid}
+
+
+# A check may yield a plain message (reported at its registered severity) or a
+# (severity, message) pair when one problem is worse than another (glossary terms are
+# errors in required sections, warnings elsewhere).
+CheckResult = Iterable["str | tuple[str, str]"]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: str
+    function: Callable[[Unit], CheckResult] = field(compare=False)
+
+    @property
+    def description(self) -> str:
+        doc = (self.function.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else ""
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(check_id: str, severity: str) -> Callable[[Callable[[Unit], CheckResult]], Callable[[Unit], CheckResult]]:
+    """Register a check under ``check_id`` with ``severity``."""
+    if severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r}")
+
+    def register(function: Callable[[Unit], CheckResult]) -> Callable[[Unit], CheckResult]:
+        if check_id in REGISTRY:
+            raise ValueError(f"check {check_id!r} registered twice")
+        REGISTRY[check_id] = Check(check_id, severity, function)
+        return function
+
+    return register
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, sorted by id."""
+    return [REGISTRY[k] for k in sorted(REGISTRY)]
+
+
+def run_checks(
+    unit: Unit,
+    *,
+    path: str = "",
+    line: int = 0,
+    disabled: frozenset[str] = frozenset(),
+    severities: dict[str, str] | None = None,
+) -> list[Finding]:
+    """Run every enabled check on a translated unit; return all findings, crashes included.
+
+    ``severities`` overrides a check's severity (a per-locale downgrade from the
+    configuration); an untranslated unit is not checked (the gate counts it instead).
+    """
+    if not any(unit.forms):
+        return []
+    findings: list[Finding] = []
+    for chk in all_checks():
+        if chk.id in disabled:
+            continue
+        severity = (severities or {}).get(chk.id, chk.severity)
+        try:
+            for result in chk.function(unit):
+                if isinstance(result, tuple):
+                    level, message = result
+                    level = severity if severity != chk.severity else level
+                else:
+                    level, message = severity, result
+                findings.append(Finding(chk.id, level, message, path, line, unit.context, unit.source))
+        except Exception as exc:  # noqa: BLE001 - a broken check must fail loudly, as a finding
+            findings.append(Finding(
+                chk.id, ERROR, f"the check crashed ({type(exc).__name__}: {exc}); treat this entry as unchecked",
+                path, line, unit.context, unit.source,
+            ))
+    return findings
+
+
+def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str]]:
+    """Each translated form with its plural index (None for a singular message)."""
+    if unit.source_plural:
+        yield from enumerate(unit.translations)
+    else:
+        yield None, unit.translation
+
+
+# Registration happens on import; keep this list in step with the modules.
+from pipeline.checks import (  # noqa: E402,F401
+    placeholders as _placeholders,
+)
