@@ -153,4 +153,5 @@ def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str]]:
 from pipeline.checks import (  # noqa: E402,F401
     numbers as _numbers,
     placeholders as _placeholders,
+    units as _units,
 )
