@@ -152,6 +152,7 @@ def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str]]:
 # Registration happens on import; keep this list in step with the modules.
 from pipeline.checks import (  # noqa: E402,F401
     glossary as _glossary,
+    markup as _markup,
     numbers as _numbers,
     placeholders as _placeholders,
     units as _units,

@@ -1,0 +1,113 @@
+"""Markup: tags, links, addresses and template syntax exactly as in the source; nothing smuggled in.
+
+Compared with the source, each as a multiset (order is free, a translation may move them):
+
+- HTML tags, by name and kind (``<b>``, ``</b>``, ``<br/>``), comments and processing
+  instructions (``<!--``, ``<?``); attributes are compared through the rules below.
+- URLs (``http(s)://``, ``ftp://``, ``www.``) and e-mail addresses, character for character.
+- Inline markup: Markdown link targets ``](...)``, ``**`` emphasis, ```code``` spans.
+- Template syntax (``{{ ... }}``, ``{% ... %}``, ``{# ... #}``, ``${...}``): a template
+  engine downstream could evaluate it (``{{ 7*7 }}``).
+
+Anything active that the source lacks is an error whatever else matches: an event-handler
+attribute (``onerror=``), a ``javascript:``/``vbscript:`` URL or a ``data:text/html`` one.
+The HTML output escapes all of it anyway; this check makes sure it never gets that far
+unnoticed. Invisible and bidirectional control characters are the ``control-characters``
+check's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pipeline.checks import ERROR, Unit, _iter_forms, check
+
+# As browsers read them: no space after '<' ("a < b" is text).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:\s[^<>]*?)?)(/?)\s*>|<!--|<!\[CDATA\[|<\?|<!")
+# Not \b: Chinese and Japanese run text and URL together ("请访问https://...").
+_URL = re.compile(r"(?i)(?<![A-Za-z0-9.+-])(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_URL_TAIL = ".,;:!?'\")]"
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_LINK_TARGET = re.compile(r"\]\(\s*([^)\s]*)")
+_CODE = re.compile(r"`[^`\n]+`")
+_STRONG = re.compile(r"\*\*|__")
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}]*\}|\{\{|\{%", re.DOTALL)
+_EVENT = re.compile(r"(?i)(?<![a-z])on[a-z]{3,}\s*=")
+_ACTIVE_URL = re.compile(r"(?i)(?:java|vb)\s*script\s*:|data\s*:\s*text/html|livescript\s*:")
+# Always worth saying what they are: these run code or pull in content.
+_DANGEROUS = frozenset({"script", "iframe", "object", "embed", "style", "link", "meta", "base", "form",
+                        "svg", "math", "img", "video", "audio", "frame", "frameset", "applet", "template"})
+# A text with none of these has nothing for this check to look at (most texts).
+_MARKERS = re.compile(r"[<>@`=]|://|www\.|\]\(|\*\*|__|\{[{%#]|\$\{|(?i:script|data)\s*:")
+
+
+def _tags(text: str) -> list[str]:
+    found = []
+    for match in _TAG.finditer(text):
+        if match.group(2):
+            closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(4)
+            found.append(f"<{closing}{name}{'/' if self_closing else ''}>")
+        else:
+            found.append(match.group())
+    return found
+
+
+def _urls(text: str) -> list[str]:
+    urls = []
+    for match in _URL.finditer(text):
+        url = match.group()
+        while url and url[-1] in _URL_TAIL and not (url[-1] == ")" and url.count("(") >= url.count(")")):
+            url = url[:-1]
+        urls.append(url)
+    return urls
+
+
+def _differences(kind: str, source: list[str], found: list[str], where: str):
+    expected, got = Counter(source), Counter(found)
+    for item in sorted(expected - got):
+        yield f"{kind} '{item}' in the source is missing from the translation{where}; copy it as it is"
+    for item in sorted(got - expected):
+        yield f"{kind} '{item}' in the translation is not in the source{where}; remove it"
+
+
+@check("markup", ERROR)
+def markup(unit: Unit):
+    """HTML tags, URLs, e-mail addresses, inline markup and template syntax match the source; no script."""
+    sources = unit.source + "\n" + unit.source_plural
+    source_has_markup = _MARKERS.search(sources) is not None
+    for index, text in _iter_forms(unit):
+        if not text or not source_has_markup and not _MARKERS.search(text):
+            continue
+        source = unit.source if not index else unit.source_plural
+        where = "" if index is None else f" (plural form {index})"
+        source_tags, tags = _tags(source), _tags(text)
+        for tag in sorted(Counter(tags) - Counter(source_tags)):
+            name = tag.strip("</>")
+            if name in _DANGEROUS:
+                yield (f"tag '{tag}' in the translation is not in the source{where}; a translation must "
+                       f"never add <{name}>: remove it")
+            else:
+                yield f"tag '{tag}' in the translation is not in the source{where}; remove it"
+        for tag in sorted(Counter(source_tags) - Counter(tags)):
+            yield f"tag '{tag}' in the source is missing from the translation{where}; copy it as it is"
+        for handler in sorted(Counter(_normal(_EVENT.findall(text))) - Counter(_normal(_EVENT.findall(source)))):
+            yield (f"event handler '{handler}' in the translation is not in the source{where}; "
+                   f"it would run script: remove it")
+        for url in sorted(Counter(_normal(_ACTIVE_URL.findall(text))) - Counter(_normal(_ACTIVE_URL.findall(source)))):
+            yield f"'{url}' URL in the translation is not in the source{where}; it would run script: remove it"
+        yield from _differences("URL", _urls(source), _urls(text), where)
+        yield from _differences("e-mail address", _EMAIL.findall(source), _EMAIL.findall(text), where)
+        yield from _differences("link target", _LINK_TARGET.findall(source), _LINK_TARGET.findall(text), where)
+        yield from _differences("code span", _CODE.findall(source), _CODE.findall(text), where)
+        strong_source, strong = len(_STRONG.findall(source)), len(_STRONG.findall(text))
+        if strong != strong_source:
+            yield (f"{strong} emphasis markers ('**' or '__') in the translation, {strong_source} in the "
+                   f"source{where}; keep the emphasis on the same words")
+        for template in sorted(Counter(_TEMPLATE.findall(text)) - Counter(_TEMPLATE.findall(source))):
+            yield (f"template syntax '{template}' in the translation is not in the source{where}; a template "
+                   f"engine could run it: remove it")
+
+
+def _normal(items: list[str]) -> list[str]:
+    return ["".join(item.lower().split()) for item in items]
