@@ -151,6 +151,7 @@ def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str]]:
 
 # Registration happens on import; keep this list in step with the modules.
 from pipeline.checks import (  # noqa: E402,F401
+    characters as _characters,
     glossary as _glossary,
     markup as _markup,
     numbers as _numbers,
