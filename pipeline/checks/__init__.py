@@ -156,5 +156,6 @@ from pipeline.checks import (  # noqa: E402,F401
     markup as _markup,
     numbers as _numbers,
     placeholders as _placeholders,
+    plurals as _plurals,
     units as _units,
 )
