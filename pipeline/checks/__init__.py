@@ -157,5 +157,6 @@ from pipeline.checks import (  # noqa: E402,F401
     numbers as _numbers,
     placeholders as _placeholders,
     plurals as _plurals,
+    same as _same,
     units as _units,
 )
