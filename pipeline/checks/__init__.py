@@ -153,6 +153,7 @@ def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str]]:
 from pipeline.checks import (  # noqa: E402,F401
     characters as _characters,
     glossary as _glossary,
+    length as _length,
     markup as _markup,
     numbers as _numbers,
     placeholders as _placeholders,

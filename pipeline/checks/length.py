@@ -1,0 +1,38 @@
+"""Length ratio: a translation far shorter or longer than the source has lost or gained something."""
+
+from __future__ import annotations
+
+from pipeline.checks import WARNING, Unit, _iter_forms, check
+from pipeline.checks._locale import locale_info
+
+# Below this many characters of English the ratio says nothing ('Purpose' -> 'Objectif').
+MIN_SOURCE_LENGTH = 30
+# Translation length / English length, by script. Chinese and Japanese need a third of the
+# characters, Korean about half; alphabetic scripts run from about 0.8 (Arabic) to 1.4
+# (German). The bounds are wide: this catches a truncated or run-on translation, not style.
+BOUNDS = {"Hans": (0.15, 1.2), "Hant": (0.15, 1.2), "Hani": (0.15, 1.2), "Jpan": (0.2, 1.4),
+          "Kore": (0.25, 1.5)}
+DEFAULT_BOUNDS = (0.5, 2.5)
+
+
+def bounds(script: str) -> tuple[float, float]:
+    return BOUNDS.get(script, DEFAULT_BOUNDS)
+
+
+@check("length-ratio", WARNING)
+def length_ratio(unit: Unit):
+    """The translation's length is within the usual range for its language (texts of 30+ characters)."""
+    for index, text in _iter_forms(unit):
+        source = (unit.source if not index else unit.source_plural).strip()
+        if not text or len(source) < MIN_SOURCE_LENGTH:
+            continue
+        info = locale_info(unit.locale)
+        low, high = bounds(info.script)
+        length = len(text.strip())
+        ratio = length / len(source)
+        if low <= ratio <= high:
+            continue
+        where = "" if index is None else f" (plural form {index})"
+        hint = "check that nothing was left out" if ratio < low else "check that nothing was added or repeated"
+        yield (f"the translation is {length} characters, {ratio:.0%} of the source's {len(source)}{where}; "
+               f"{low:.0%}–{high:.0%} is usual for {info.name}: {hint}")
