@@ -160,4 +160,5 @@ from pipeline.checks import (  # noqa: E402,F401
     plurals as _plurals,
     same as _same,
     units as _units,
+    whitespace as _whitespace,
 )
