@@ -158,6 +158,7 @@ from pipeline.checks import (  # noqa: E402,F401
     numbers as _numbers,
     placeholders as _placeholders,
     plurals as _plurals,
+    punctuation as _punctuation,
     same as _same,
     units as _units,
     whitespace as _whitespace,
