@@ -271,3 +271,27 @@ def _texts(node):
     elif isinstance(node, list):
         for item in node:
             yield from _texts(item)
+
+
+def test_docs_describe_every_field_of_both_schemas():
+    """docs/bundles.md names every property the schemas allow, and every enumerated value."""
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "bundles.md").read_text(encoding="utf-8")
+    missing = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for name in node.get("properties", {}):
+                if f"`{name}`" not in docs and f"`{name}:" not in docs and f'"{name}"' not in docs:
+                    missing.append(name)
+            for value in node.get("enum", []):
+                if f"`{value}`" not in docs:
+                    missing.append(value)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for name in ("bundle.schema.json", "manifest.schema.json"):
+        walk(json.loads((SCHEMA.parent / name).read_text(encoding="utf-8")))
+    assert sorted(set(missing)) == []
