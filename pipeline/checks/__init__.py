@@ -159,6 +159,7 @@ from pipeline.checks import (  # noqa: E402,F401
     placeholders as _placeholders,
     plurals as _plurals,
     punctuation as _punctuation,
+    repetition as _repetition,
     same as _same,
     units as _units,
     whitespace as _whitespace,
