@@ -13,6 +13,9 @@ from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from unittest.mock import patch
 
 from pipeline.catalog import read_po, write_po
 from pipeline.errors import CatalogError, InputError, Problem, UsageError
@@ -206,9 +209,9 @@ def test_approval_record_and_ledger_file_exactly(source_root):
         "  msgctxt: discogram/risks",
         f"  source_sha256: {first.source_sha256}",
         f"  translation_sha256: {first.translation_sha256}",
-        f"  reviewer: {ALICE}",
-        "  date: '2025-06-06'",
-        "  note: checked against the English",
+        f'  reviewer: "{ALICE}"',
+        '  date: "2025-06-06"',
+        '  note: "checked against the English"',
         "",
         "- domain: discogram",
     ]
@@ -229,6 +232,43 @@ def test_ledger_is_sorted_and_deterministic_whatever_the_order_of_approvals(sour
     assert render_ledger(parse_locale("de"), ledger.approvals) == first.decode("utf-8")
 
 
+note_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40).map(lambda t: " ".join(t.split()))
+names = st.text(st.characters(blacklist_categories=("Cs", "Z", "C"), blacklist_characters="<>@"), min_size=1,
+                max_size=20)
+
+
+@settings(max_examples=60, deadline=None)
+@given(notes=st.lists(note_texts, min_size=1, max_size=5), name=names)
+def test_ledger_round_trip_through_both_readers(tmp_path_factory, notes, name):
+    """Whatever a note holds (quotes, backslashes, control characters, any script), it reads back the same,
+    by the fast line reader and by the YAML reader alike."""
+    root = tmp_path_factory.mktemp("ledger")
+    (root / "source").mkdir()
+    (root / "locales/de").mkdir(parents=True)
+    project, de = Project.open(root), parse_locale("de")
+    approvals = sorted(Approval("site", f"site/labels/n{i}", text_hash(str(i)), text_hash(note), f"{name} <a@b.example>",
+                                DATE, note) for i, note in enumerate(notes))
+    (root / "locales/de/reviews.yaml").write_text(render_ledger(de, approvals), encoding="utf-8")
+    fast = load_ledger(project, de)
+    with patch("pipeline.review._read_canonical", return_value=None):
+        slow = load_ledger(project, de)
+    assert [replace(a, line=0) for a in fast.approvals] == approvals
+    assert list(slow.approvals) == list(fast.approvals)
+    assert [a.line for a in fast.approvals] == [a.line for a in slow.approvals]
+
+
+def test_a_ledger_of_thousands_of_records_loads(source_root):
+    """No size limit (a ledger grows with the content), and records keep their lines."""
+    root = prepared(source_root, "de")
+    approvals = [Approval(f"article-{i // 35:04d}", f"article-{i // 35:04d}/risks", text_hash(str(i)),
+                          text_hash(f"t{i}"), ALICE, DATE) for i in range(10_000)]
+    text = render_ledger(parse_locale("de"), approvals)
+    assert len(text.encode("utf-8")) > 2_500_000
+    (root / "locales/de/reviews.yaml").write_text(text, encoding="utf-8")
+    ledger = load_ledger(Project.open(root), parse_locale("de"))
+    assert (len(ledger.approvals), ledger.approvals[-1].line) == (10_000, 6 + 7 * 9_999)
+
+
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("approvals:\n- domain: site\n", 2, "approval record is missing msgctxt, source_sha256, translation_sha256, "
                                         "reviewer, date"),
@@ -239,8 +279,13 @@ def test_ledger_is_sorted_and_deterministic_whatever_the_order_of_approvals(sour
      f"  translation_sha256: {'0' * 64}\n  reviewer: Alice\n  date: '2025-06-06'\n", 2,
      "'reviewer' must be \"Name <email>\", not 'Alice'"),
     ("approvals:\n- domain: site\n  signed: yes\n", 3, "unknown field 'signed' in an approval record"),
-    ("reviews: []\n", 1, "unknown key 'reviews' in the review ledger (expected 'approvals')"),
+    ("reviews: []\n", 1, "unknown key 'reviews' in the review ledger (expected 'approvals' once)"),
     ("approvals: {}\n", 1, "'approvals' must be a list of records"),
+    ("approvals:\n- domain: site\n  domain: site\n", 3, "field 'domain' appears twice in one approval record"),
+    ("approvals:\n- &one {domain: site, msgctxt: site/disclaimer, source_sha256: " + "0" * 64 + ", "
+     f"translation_sha256: {'0' * 64}, reviewer: {ALICE}, date: '2025-06-06'}}\n- *one\n", 2,
+     "an approval record must be written out, not repeated with a YAML alias"),
+    ("approvals:\n- domain: 'site\n", 3, "invalid YAML: found unexpected end of stream"),
 ])
 def test_malformed_ledger_names_file_and_line(source_root, text, line, message):
     root = prepared(source_root, "de")

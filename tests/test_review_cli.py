@@ -229,6 +229,20 @@ def test_status_counts_orphaned_records_and_refuses_a_malformed_ledger(source_ro
         2, "locales/de/reviews.yaml:1: error: 'approvals' must be a list of records")
 
 
+def test_a_malformed_ledger_never_breaks_check_or_build(source_root, cli):
+    root = prepared(source_root, "de")
+    cli("review", "approve", "de", "--reviewer", ALICE, root=root)
+    (root / "locales/de/reviews.yaml").write_text("approvals:\n- domain: 'site\n", encoding="utf-8")
+    assert cli("check", "de", root=root).exit_code == 0  # review not required: nothing to block
+    policy(root, require_review=True)
+    result = cli("check", "de", root=root)
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (1, "0 published, 1 blocked")
+    assert result.stdout.count("blocked [unreviewed]") == 11  # the gate sees no approval at all
+    status = cli("review", "status", "de", root=root)
+    assert (status.exit_code, status.stderr.splitlines()[0]) == (
+        2, "locales/de/reviews.yaml:3: error: invalid YAML: found unexpected end of stream")
+
+
 # ------------------------------------------------------------------ the gate, built
 
 
