@@ -83,7 +83,10 @@ class _Output:
             return
         keep = [b for b in self.old_manifest.get("bundles", [])
                 if self.touched is not None and b["locale"] not in self.touched]
-        interim = dict(self.old_manifest, bundles=keep, index=None, complete=False)
+        kept_locales = {b["locale"] for b in keep}
+        interim = dict(self.old_manifest, bundles=keep, index=None, complete=False,
+                       locales={tag: info for tag, info in self.old_manifest.get("locales", {}).items()
+                                if tag in kept_locales})
         atomic_write_bytes(self.dist / MANIFEST, dumps(interim))
 
     def write(self, relative: str, data: bytes) -> None:
