@@ -8,7 +8,6 @@ way a content editor edits it; the last test lets hypothesis do the editing.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -339,7 +338,6 @@ def test_update_named_locales(translated: Path, cli) -> None:
 
 
 def test_update_creates_the_po_of_a_new_domain(translated: Path, cli) -> None:
-    shutil.copy(translated / ARTICLE, translated / "source/articles/lumbar-puncture.yaml")
     edit(translated, "- Nerve damage or irritation", "- Nerve damage or nerve irritation")
     (translated / "source/articles/lumbar-puncture.yaml").write_text(
         (translated / ARTICLE).read_text().replace("id: discogram", "id: lumbar-puncture"))
