@@ -72,7 +72,7 @@ def test_fuzzy_disclaimer_entry_blocks(source_root):
 def test_script_in_a_risk_translation_blocks(source_root):
     root = prepared(source_root, "es")
     fill(root, "es", "discogram",
-         translate=lambda e: f"Infección <script>alert(1)</script>" if e.msgid == RISK_ITEM else f"[xx] {e.msgid}")
+         translate=lambda e: "Infección <script>alert(document.cookie)</script>" if e.msgid == RISK_ITEM else f"[xx] {e.msgid}")
     result = verdict(root, "es")
     assert result.status == BLOCKED
     assert {(r.rule, r.check, r.section) for r in result.reasons} == {("qa-error", "markup", "risks")}
