@@ -250,7 +250,7 @@ def test_ledger_round_trip_through_both_readers(tmp_path_factory, notes, name):
                                 DATE, note) for i, note in enumerate(notes))
     (root / "locales/de/reviews.yaml").write_text(render_ledger(de, approvals), encoding="utf-8")
     fast = load_ledger(project, de)
-    with patch("pipeline.review._read_canonical", return_value=None):
+    with patch("pipeline.review.ledger._read_canonical", return_value=None):
         slow = load_ledger(project, de)
     assert [replace(a, line=0) for a in fast.approvals] == approvals
     assert list(slow.approvals) == list(fast.approvals)
@@ -294,6 +294,15 @@ def test_malformed_ledger_names_file_and_line(source_root, text, line, message):
     with pytest.raises(CatalogError) as caught:
         load_ledger(project, parse_locale("de"))
     assert (caught.value.path, caught.value.line, caught.value.message) == ("locales/de/reviews.yaml", line, message)
+
+
+def test_ledger_that_is_not_utf8_names_the_line(source_root):
+    root = prepared(source_root, "de")
+    (root / "locales/de/reviews.yaml").write_bytes(b"approvals:\n- domain: site\n  note: \xff\n")
+    with pytest.raises(CatalogError) as caught:
+        load_ledger(Project.open(root), parse_locale("de"))
+    assert (caught.value.path, caught.value.line, caught.value.message) == (
+        "locales/de/reviews.yaml", 3, "the review ledger is not valid UTF-8")
 
 
 def test_empty_or_comment_only_ledger_is_an_empty_ledger(source_root):

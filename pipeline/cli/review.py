@@ -54,7 +54,7 @@ def sheet(
     from pipeline.errors import InputError
     from pipeline.fsutil import write_text_if_changed
     from pipeline.review import make_scope, review_locale
-    from pipeline.review_sheet import render_sheet
+    from pipeline.review.sheet import render_sheet
     from pipeline.source import load_sources
 
     proj = project(ctx)

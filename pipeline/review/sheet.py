@@ -16,10 +16,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.review import LocaleReview, ReviewItem, item_detail
+from pipeline.review.state import LocaleReview, ReviewItem, item_detail
 from pipeline.source import SITE_DOMAIN, Sources
 
-TEMPLATES = Path(__file__).parent / "review_templates"
+TEMPLATES = Path(__file__).parent / "templates"
 _SECTION_NAMES = {"title": "Title", "introduction": "Introduction", "labels": "Page labels"}
 
 
