@@ -236,15 +236,20 @@ class LocaleReport:
 
 
 def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | None = None,
-                    articles: tuple[Article, ...] | None = None) -> LocaleReport:
-    """Read a locale once, check every domain once, and give each article its verdict."""
+                    articles: tuple[Article, ...] | None = None, errors_only: bool = False) -> LocaleReport:
+    """Read a locale once, check every domain once, and give each article its verdict.
+
+    ``errors_only`` runs only the checks that can change a verdict (the build); the
+    verdicts are the same either way.
+    """
     from pipeline.qa import check_domain, check_policy, read_locale
 
     config = project.config
     policy = check_policy(config, locale)
     data = read_locale(project, locale, sources.domains())
     problems = data.glossary_error.problems if data.glossary_error else ()
-    findings = {domain: check_domain(sources, data, domain, config, policy) for domain in sources.domains()}
+    findings = {domain: check_domain(sources, data, domain, config, policy, errors_only)
+                for domain in sources.domains()}
     chosen = articles if articles is not None else sources.articles
     verdicts = []
     for article in chosen:

@@ -148,8 +148,11 @@ def unit_for(message: Message, entry: Entry, data: LocaleCatalogs, required: boo
 
 
 def check_domain(sources: Sources, data: LocaleCatalogs, domain: str, config: Config,
-                 policy: CheckPolicy) -> dict[tuple[str, str], list[Finding]]:
-    """Findings for each source message of ``domain`` that has a translation, by (msgctxt, msgid)."""
+                 policy: CheckPolicy, errors_only: bool = False) -> dict[tuple[str, str], list[Finding]]:
+    """Findings for each source message of ``domain`` that has a translation, by (msgctxt, msgid).
+
+    ``errors_only``: only what can block or make a message fall back (the build's need).
+    """
     catalog = data.catalogs.get(domain)
     if catalog is None:
         return {}
@@ -168,6 +171,6 @@ def check_domain(sources: Sources, data: LocaleCatalogs, domain: str, config: Co
         if not required:
             severities = {check_id: "warning" for check_id in policy.downgraded}
         results[message.key] = run_checks(unit, path=path, line=entry.line, disabled=policy.disabled,
-                                          severities=severities)
+                                          severities=severities, errors_only=errors_only)
     return results
 
