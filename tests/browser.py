@@ -289,10 +289,10 @@ class Chromium:
             if "method" in reply:
                 self._events.append(reply)
 
-    def wait_for(self, method: str, session: str) -> dict:
-        """Wait for an event of this session; earlier events stay in the log."""
+    def wait_for(self, method: str, session: str, since: int = 0) -> dict:
+        """Wait for an event of this session, among those from index ``since`` of the event log on."""
         deadline = time.monotonic() + self.timeout
-        seen = 0
+        seen = since
         while True:
             for event in self._events[seen:]:
                 if event["method"] == method and event.get("sessionId") == session:
@@ -320,8 +320,13 @@ class Chromium:
             "width": width, "height": height, "deviceScaleFactor": 1,
             "mobile": width < 600 if mobile is None else mobile}, session)
         start = len(self._events)
-        self.send("Page.navigate", {"url": url}, session)
-        self.wait_for("Page.loadEventFired", session)
+        reply = self.send("Page.navigate", {"url": url}, session)
+        if reply.get("errorText"):
+            raise BrowserError(f"cannot open {url}: {reply['errorText']}")
+        # Only a load event after this navigation counts (about:blank may have fired one already),
+        # and only once the document is ours and complete.
+        self.wait_for("Page.loadEventFired", session, since=start)
+        self._wait_loaded(session, url)
         # Let late requests (fonts, images below the fold) and their reports arrive.
         self.evaluate_idle(session)
         page = Page(self, session, url)
@@ -343,6 +348,20 @@ class Chromium:
                 issue = params["issue"]
                 page.violations.append(f"issue: {issue.get('code')}: {json.dumps(issue.get('details'))[:300]}")
         return page
+
+    def _wait_loaded(self, session: str, url: str) -> None:
+        deadline = time.monotonic() + self.timeout
+        state = None
+        while time.monotonic() < deadline:
+            try:
+                state = self.send("Runtime.evaluate", {"expression": "[location.href, document.readyState]",
+                                                       "returnByValue": True}, session)["result"].get("value")
+            except BrowserError:  # the old document's context went away mid-call
+                state = None
+            if state == [url, "complete"]:
+                return
+            time.sleep(0.02)
+        raise BrowserError(f"{url} did not finish loading (last state {state})\n{self.log()}")
 
     def evaluate_idle(self, session: str) -> None:
         """Two animation frames and a macrotask: enough for the reports of a static page to arrive."""
