@@ -201,7 +201,27 @@ def parse_po(data: bytes, display: str) -> Catalog:
         raise CatalogError(f"invalid PO file: {detail}", path=display, line=line,
                            hint=_SYNTAX_HINT) from None
     _check_duplicates(po, display)
-    return _from_polib(po, display)
+    return _from_polib(po, display, _msgid_lines(text, bool(po.metadata)))
+
+
+def _msgid_lines(text: str, has_header: bool) -> list[int]:
+    """Line numbers of the active entries' ``msgid`` lines, in file order.
+
+    polib's ``linenum`` is where an entry's comments start; a finding is more useful on the
+    msgid line, as msgfmt reports it.
+    """
+    lines = []
+    previous = ""
+    header_seen = not has_header
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("msgid "):
+            if not header_seen and line.strip() == 'msgid ""' and not previous.startswith("msgctxt"):
+                header_seen = True
+            else:
+                lines.append(number)
+        if line.strip() and not line.startswith('"'):
+            previous = line
+    return lines
 
 
 def read_po(path: Path, display: str | None = None) -> Catalog:
@@ -213,10 +233,13 @@ def read_po(path: Path, display: str | None = None) -> Catalog:
     return parse_po(data, display)
 
 
-def _from_polib(po: polib.POFile, display: str) -> Catalog:
+def _from_polib(po: polib.POFile, display: str, msgid_lines: list[int] | None = None) -> Catalog:
     entries = []
-    for e in po:
-        entries.append(_entry(e, obsolete=False))
+    active = [e for e in po if not e.obsolete]
+    lines = msgid_lines if msgid_lines is not None and len(msgid_lines) == len(active) else None
+    for i, e in enumerate(active):
+        entry = _entry(e, obsolete=False)
+        entries.append(replace(entry, line=lines[i]) if lines else entry)
     for e in po.obsolete_entries():
         entries.append(_entry(e, obsolete=True))
     metadata = tuple(po.ordered_metadata())
