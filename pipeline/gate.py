@@ -157,10 +157,12 @@ def evaluate_bundle(
             if required:
                 reasons.append(Reason("missing-po", f"no catalogue for this locale; required section '{section}' "
                                       f"cannot be published: {quoted}", path, None, section))
-        elif entry is None or not entry.has_text:
+        elif entry is None or not entry.has_text or _blank(entry.msgstr):
             why = "untranslated"
             if required:
-                detail = "not in the catalogue (run 'pipeline update')" if entry is None else "untranslated"
+                detail = ("not in the catalogue (run 'pipeline update')" if entry is None
+                          else "untranslated" if not entry.has_text
+                          else "blank (only spaces or invisible characters)")
                 reasons.append(Reason("untranslated", f"{detail} in required section '{section}': {quoted}",
                                       path, entry.line if entry else None, section))
         elif entry.fuzzy:
@@ -212,6 +214,13 @@ def _review_state(data: LocaleCatalogs, domains: tuple[str, ...], approved_all: 
     if MACHINE_DRAFTED in origins:
         return MACHINE_DRAFTED
     return UNREVIEWED
+
+
+def _blank(text: str) -> bool:
+    """A translation with nothing a reader can see: spaces, zero-width or other format characters."""
+    import unicodedata
+
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text)
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -336,13 +336,15 @@ def test_a_build_killed_half_way_leaves_a_true_manifest(root, monkeypatch, fail_
     assert sorted(b["locale"] for b in manifest(root)["bundles"]) == ["ar", "de", "en", "fr"]
 
 
-@pytest.mark.xfail(strict=True, reason="gate bug (reported): a blank msgstr in a required section counts as "
-                                      "translated, so the page shows an empty risk")
-def test_a_blank_translation_in_a_required_section_blocks(root):
-    set_translation(root, "fr", "discogram", "Nerve damage or irritation", " ")
+@pytest.mark.parametrize("blank", [" ", "\u200b", " \u2066\u2069 "])
+def test_a_blank_translation_in_a_required_section_blocks(root, blank):
+    set_translation(root, "fr", "discogram", "Nerve damage or irritation", blank)
     build(Project.open(root))
     fr = next(b for b in manifest(root)["bundles"] if b["locale"] == "fr")
     assert fr["status"] == "blocked"
+    assert [(r["rule"], r["message"]) for r in fr["reasons"]] == [
+        ("untranslated", "blank (only spaces or invisible characters) in required section 'risks': "
+                         "\"Nerve damage or irritation\"")]
 
 
 # ------------------------------------------------------------------ the command line
