@@ -188,6 +188,9 @@ def parse_po(data: bytes, display: str) -> Catalog:
         raise CatalogError(f"declared charset is '{match.group(1)}'; only UTF-8 is supported", path=display,
                            line=line, hint="convert the file: msgconv -t UTF-8 FILE")
     text = text.replace("\r\n", "\n")
+    fast = _parse_common(text, display)
+    if fast is not None:
+        return fast
     _check_syntax(text, display)
     try:
         po = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
@@ -202,6 +205,56 @@ def parse_po(data: bytes, display: str) -> Catalog:
                            hint=_SYNTAX_HINT) from None
     _check_duplicates(po, display)
     return _from_polib(po, display, _msgid_lines(text, bool(po.metadata)))
+
+
+def _parse_common(text: str, display: str) -> Catalog | None:
+    """The fast path (pipeline.poread) for the common, well-formed file; None to take polib's."""
+    from pipeline.poread import parse_fast
+
+    parsed = parse_fast(text)
+    if not parsed:
+        return None
+    header = parsed[0] if parsed[0].msgid == "" and parsed[0].msgctxt is None else None
+    entries = parsed[1:] if header is not None else parsed
+    if header is None or any(e.msgid == "" and e.msgctxt is None for e in entries):
+        return None
+    # polib's reading of the header: the leading '#' lines are the file's comment, the
+    # metadata is "Key: value" lines (a line without ':' continues the previous value).
+    lines = text.split("\n", header.line)[: header.line]
+    comment: list[str] = []
+    flags_seen = False
+    for line in (raw.strip() for raw in lines[header.first_line - 1: header.line - 1]):
+        if line == "#" or line.startswith("# "):
+            if flags_seen:
+                return None  # a comment after the header's flags belongs to the entry, not the file
+            comment.append(line[2:])
+        elif line.startswith("#,"):
+            flags_seen = True
+        elif line:
+            return None
+    if header.extracted or header.references or header.previous_msgid is not None:
+        return None
+    metadata: dict[str, str] = {}
+    key = None
+    for row in header.msgstr.splitlines():
+        if ":" in row:
+            key, value = row.split(":", 1)
+            metadata[key] = value.strip()
+        elif key is not None:
+            metadata[key] += "\n" + row.strip()
+    ordered = polib.POFile()
+    ordered.metadata = metadata
+    return Catalog(
+        tuple(Entry(msgid=e.msgid, msgstr=e.msgstr, msgctxt=e.msgctxt, flags=tuple(e.flags),
+                    comment="\n".join(e.comment), extracted="\n".join(e.extracted),
+                    references=tuple(e.references), previous_msgid=e.previous_msgid,
+                    previous_msgctxt=e.previous_msgctxt, line=e.line) for e in entries),
+        tuple(ordered.ordered_metadata()), "\n".join(comment), FUZZY in header.flags, display)
+
+
+def _header_fuzzy(po: polib.POFile) -> bool:
+    fuzzy = po.metadata_is_fuzzy
+    return FUZZY in fuzzy if isinstance(fuzzy, (list, tuple)) else bool(fuzzy)
 
 
 def _msgid_lines(text: str, has_header: bool) -> list[int]:
@@ -243,9 +296,7 @@ def _from_polib(po: polib.POFile, display: str, msgid_lines: list[int] | None = 
     for e in po.obsolete_entries():
         entries.append(_entry(e, obsolete=True))
     metadata = tuple(po.ordered_metadata())
-    fuzzy = po.metadata_is_fuzzy
-    header_fuzzy = FUZZY in fuzzy if isinstance(fuzzy, (list, tuple)) else bool(fuzzy)
-    return Catalog(tuple(entries), metadata, po.header, header_fuzzy, display)
+    return Catalog(tuple(entries), metadata, po.header, _header_fuzzy(po), display)
 
 
 def _entry(e: polib.POEntry, obsolete: bool) -> Entry:

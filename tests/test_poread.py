@@ -1,0 +1,112 @@
+"""The fast PO reader gives exactly the catalogue polib's careful path gives, or steps aside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline.catalog as catalog
+from pipeline.catalog import Catalog, Entry, parse_po, render_po
+from pipeline.errors import CatalogError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def careful(data: bytes, display: str = "x.po") -> Catalog:
+    """parse_po with the fast path switched off."""
+    saved = catalog._parse_common
+    catalog._parse_common = lambda text, display: None
+    try:
+        return parse_po(data, display)
+    finally:
+        catalog._parse_common = saved
+
+
+def fast(data: bytes) -> Catalog | None:
+    return catalog._parse_common(data.decode("utf-8"), "x.po")
+
+
+SHIPPED = sorted((REPO / "locales").glob("*/LC_MESSAGES/*.po")) + sorted((REPO / "locales").glob("*.pot"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(REPO)))
+def test_every_shipped_catalogue_reads_the_same_both_ways(path):
+    data = path.read_bytes()
+    result = fast(data)
+    assert result is not None, "the shipped files are the common case the fast path is for"
+    assert result == careful(data, "x.po")
+
+
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+entries = st.lists(
+    st.builds(
+        Entry,
+        msgid=text.filter(bool),
+        msgstr=text,
+        msgctxt=st.one_of(st.none(), text),
+        flags=st.lists(st.sampled_from(["fuzzy", "python-brace-format", "no-wrap"]), max_size=2, unique=True)
+        .map(tuple),
+        comment=st.lists(text.map(lambda t: t.replace("\n", " ").strip()), max_size=2).map("\n".join),
+        extracted=st.lists(text.map(lambda t: t.replace("\n", " ").strip()).filter(bool), max_size=2)
+        .map("\n".join),
+        references=st.lists(st.from_regex(r"[a-z/]{1,12}\.yaml:[0-9]{1,3}", fullmatch=True), max_size=3)
+        .map(tuple),
+        previous_msgid=st.one_of(st.none(), text.filter(bool)),
+    ),
+    max_size=6,
+    unique_by=lambda e: (e.msgctxt, e.msgid),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(entries, st.sampled_from(["", "Machine-drafted translation.\nSecond line."]), st.booleans())
+def test_fast_and_careful_paths_agree_on_written_catalogues(items, header_comment, header_fuzzy):
+    written = Catalog(tuple(items), (("Project-Id-Version", "x"), ("Language", "fr"),
+                                     ("Content-Type", "text/plain; charset=UTF-8"), ("X-Extra", "a b")),
+                      header_comment, header_fuzzy)
+    data = render_po(written).encode("utf-8")
+    try:
+        expected = careful(data)
+    except CatalogError as error:  # what the careful path refuses, parse_po refuses too
+        with pytest.raises(CatalogError) as raised:
+            parse_po(data, "x.po")
+        assert str(raised.value) == str(error)
+        return
+    assert parse_po(data, "x.po") == expected  # the fast path may step aside, never disagree
+
+
+@pytest.mark.parametrize("text", [
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr[0] "b"\n',
+    'msgid ""\nmsgstr ""\n\n#~ msgid "old"\n#~ msgstr "vieux"\n',
+    'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b\\q"\n',
+    'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "unterminated\n',
+    'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n',
+    'msgid "a"\nmsgstr "no header"\n',
+])
+def test_the_fast_path_steps_aside_for_what_it_does_not_read(text):
+    assert fast(text.encode("utf-8")) is None
+
+
+REAL = (REPO / "locales" / "fr" / "LC_MESSAGES" / "site.po").read_text(encoding="utf-8")
+mutation = st.tuples(st.integers(0, len(REAL)), st.integers(0, 3),
+                     st.sampled_from(['"', "\\", "#", "\n", "#~ ", "msgid ", "msgstr ", " ", "é", "#| ", '\\"']))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(mutation, min_size=1, max_size=4))
+def test_fast_and_careful_paths_agree_on_damaged_files(edits):
+    text = REAL
+    for position, cut, insert in edits:
+        text = text[:position] + insert + text[position + cut:]
+    data = text.encode("utf-8")
+    try:
+        expected = careful(data)
+    except CatalogError as error:
+        with pytest.raises(CatalogError) as raised:
+            parse_po(data, "x.po")
+        assert str(raised.value) == str(error)
+        return
+    assert parse_po(data, "x.po") == expected
