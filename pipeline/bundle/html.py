@@ -19,7 +19,7 @@ def environment():
     """The Jinja2 environment, built once per process (templates compile once)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -27,6 +27,27 @@ def environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["attrs"] = _attrs
+    env.filters["text"] = _text
+    return env
+
+
+def _attrs(t: dict):
+    """The attributes of a text object's element: an English fallback says so."""
+    from markupsafe import Markup
+
+    if t["fallback"]:
+        return Markup(' lang="{}" class="fallback"').format(t["lang"])
+    return Markup("")
+
+
+def _text(t: dict):
+    """A text object's content, escaped; a fallback's English isolated left-to-right."""
+    from markupsafe import Markup, escape
+
+    if t["fallback"]:
+        return Markup('<span dir="ltr">{}</span>').format(t["text"])
+    return escape(t["text"])
 
 
 @lru_cache(maxsize=1)
