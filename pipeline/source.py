@@ -430,8 +430,18 @@ def _load_site(path: Path, display: str, required_roles: frozenset[str], problem
     return Site(display, disclaimer, labels)
 
 
-def load_sources(root: Path, required_roles: frozenset[str] = frozenset({DISCLAIMER_ROLE, "risks"})) -> Sources:
-    """Load and validate ``root/source``; raise :class:`SourceError` listing every problem."""
+def load_sources(
+    root: Path,
+    required_roles: frozenset[str] = frozenset({DISCLAIMER_ROLE, "risks"}),
+    cache: dict | None = None,
+) -> Sources:
+    """Load and validate ``root/source``; raise :class:`SourceError` listing every problem.
+
+    ``cache`` (a dict the caller keeps, e.g. across builds) maps a file to the article
+    read from it, keyed by a hash of the file's bytes and the required roles: an article
+    whose file did not change is not parsed again. Checks across files (duplicate ids)
+    run every time.
+    """
     problems: list[Problem] = []
     source_dir = root / "source"
     site_path = source_dir / "site.yaml"
@@ -448,9 +458,23 @@ def load_sources(root: Path, required_roles: frozenset[str] = frozenset({DISCLAI
         problems.append(Problem("no articles found", "source/articles", None,
                                 "add one YAML file per article, e.g. source/articles/discogram.yaml"))
     seen: dict[str, str] = {}
+    digest = hashlib.sha256()
+    if site_path.is_file():
+        digest.update(b"source/site.yaml\0" + site_path.read_bytes() + b"\0")
+    roles_key = ",".join(sorted(required_roles))
     for path in files:
         display = f"source/articles/{path.name}"
-        article = _load_article(path, display, required_roles, problems)
+        data = path.read_bytes()
+        digest.update(display.encode() + b"\0" + data + b"\0")
+        key = (hashlib.blake2b(data, digest_size=16).hexdigest(), roles_key)
+        cached = cache.get(display) if cache is not None else None
+        if cached is not None and cached[0] == key:
+            article = cached[1]
+        else:
+            before = len(problems)
+            article = _load_article(path, display, required_roles, problems)
+            if cache is not None and article is not None and len(problems) == before:
+                cache[display] = (key, article)
         if article is None:
             continue
         if article.id in seen:
@@ -463,11 +487,4 @@ def load_sources(root: Path, required_roles: frozenset[str] = frozenset({DISCLAI
         raise SourceError(sorted(set(problems), key=lambda p: (p.path or "", p.line or 0, p.message)))
     assert site is not None
     articles.sort(key=lambda a: a.id)
-    return Sources(site, tuple(articles), _digest(root, [site_path, *files]))
-
-
-def _digest(root: Path, paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for path in paths:
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return Sources(site, tuple(articles), digest.hexdigest())
