@@ -95,8 +95,12 @@ class Catalog:
         return tuple(e for e in self.entries if not e.obsolete)
 
     def index(self) -> dict[tuple[str, str], Entry]:
-        """Active entries by (msgctxt, msgid)."""
-        return {e.key: e for e in self.entries if not e.obsolete}
+        """Active entries by (msgctxt, msgid), computed once per catalogue (it is immutable)."""
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {e.key: e for e in self.entries if not e.obsolete}
+            object.__setattr__(self, "_index", cached)
+        return cached
 
 
 # ------------------------------------------------------------------------ reading

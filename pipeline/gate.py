@@ -143,7 +143,7 @@ def evaluate_bundle(
         path = data.paths[domain]
         required = message.role in config.required_roles
         catalog = data.catalogs.get(domain)
-        entry = catalog.index().get(message.key) if catalog is not None else None
+        entry = catalog.index().get(message.key) if catalog is not None else None  # index() is cached
         found = list(findings.get(domain, {}).get(message.key, ()))
         all_findings.extend(found)
         errors = [f for f in found if f.severity == ERROR]
@@ -255,11 +255,12 @@ def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | No
 
     config = project.config
     policy = check_policy(config, locale)
-    data = read_locale(project, locale, sources.domains())
-    problems = data.glossary_error.problems if data.glossary_error else ()
-    findings = {domain: check_domain(sources, data, domain, config, policy, errors_only)
-                for domain in sources.domains()}
     chosen = articles if articles is not None else sources.articles
+    # Only the catalogues these bundles show: a rebuild of one article reads two files.
+    domains = sources.domains() if articles is None else (SITE_DOMAIN, *(a.id for a in chosen))
+    data = read_locale(project, locale, domains)
+    problems = data.glossary_error.problems if data.glossary_error else ()
+    findings = {domain: check_domain(sources, data, domain, config, policy, errors_only) for domain in domains}
     verdicts = []
     for article in chosen:
         verdict = evaluate_bundle(sources, article, data, findings, config, approvals or _no_approvals)

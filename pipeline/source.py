@@ -156,10 +156,11 @@ class Sources:
     digest: str
 
     def article(self, article_id: str) -> Article:
-        for article in self.articles:
-            if article.id == article_id:
-                return article
-        raise KeyError(article_id)
+        by_id = self.__dict__.get("_by_id")
+        if by_id is None:  # built once: a build looks articles up by id for every bundle
+            by_id = {article.id: article for article in self.articles}
+            object.__setattr__(self, "_by_id", by_id)
+        return by_id[article_id]
 
     def domains(self) -> tuple[str, ...]:
         return (SITE_DOMAIN, *(a.id for a in self.articles))
