@@ -1,0 +1,142 @@
+"""What the last build saw and wrote: the cache behind incremental rebuilds.
+
+Kept in ``.pipeline-cache/`` (safe to delete: the next build is then a cold one). Every
+reuse is keyed by content, never by time alone:
+
+- an input file's hash is reused only while its size, mtime and inode are those recorded,
+  and the mtime is older than the recording by two seconds or more (git's "racy" rule: a
+  file written in the same instant as the record is hashed again);
+- a bundle is reused only while its key (the hash of everything it is made of: the code
+  and templates, the configuration, the library versions, its article and the site
+  strings, its locale's PO files, glossary and review ledger) is the one recorded, and
+  its files in ``dist/`` still have the size and mtime the build gave them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline import fsutil
+
+STATE_VERSION = 1
+RACY_NS = 2_000_000_000
+
+
+def digest(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of the package's own code, templates and schemas, and of the libraries whose
+    data reaches the output (CLDR dates and names): any change rebuilds everything."""
+    from importlib import metadata
+
+    package = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=20)
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".json"):
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in ("babel", "langcodes", "language-data", "jinja2", "markupsafe", "polib", "pyyaml"):
+        try:
+            h.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=?\0".encode())
+    return h.hexdigest()
+
+
+class Stamps:
+    """Content hashes of input files, reusing the last build's while a file is untouched."""
+
+    def __init__(self, root: Path, previous: dict, saved_ns: int) -> None:
+        self.root = root
+        self.previous = previous
+        self.limit = saved_ns - RACY_NS
+        self.now: dict[str, list] = {}
+
+    def of(self, path: Path) -> str:
+        key = path.relative_to(self.root).as_posix()
+        known = self.now.get(key)
+        if known is not None:
+            return known[3]
+        try:
+            st = os.stat(path)
+        except OSError:
+            return "-"
+        prev = self.previous.get(key)
+        if (prev is not None and prev[0] == st.st_size and prev[1] == st.st_mtime_ns and prev[2] == st.st_ino
+                and st.st_mtime_ns < self.limit):
+            self.now[key] = prev
+            return prev[3]
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return "-"
+        value = hashlib.blake2b(data, digest_size=20).hexdigest()
+        self.now[key] = [st.st_size, st.st_mtime_ns, st.st_ino, value]
+        return value
+
+
+def file_stat(path: Path) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+class BuildState:
+    """The last build's record, read leniently: anything unreadable means a cold build."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / "build-state.json"
+        self.sources_path = directory / "sources.pickle"
+        self.stamps: dict = {}
+        self.bundles: dict[str, dict] = {}
+        self.saved_ns = 0
+        self.env = ""
+
+    @classmethod
+    def load(cls, directory: Path, env: str) -> "BuildState":
+        state = cls(directory)
+        try:
+            data = json.loads(state.path.read_bytes())
+        except (OSError, ValueError):
+            return state
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("env") != env:
+            return state
+        state.env = env
+        state.stamps = data.get("stamps") or {}
+        state.bundles = data.get("bundles") or {}
+        state.saved_ns = int(data.get("saved_ns") or 0)
+        return state
+
+    def save(self, env: str, stamps: dict, bundles: dict) -> None:
+        data = {"version": STATE_VERSION, "env": env, "saved_ns": time.time_ns(), "stamps": stamps,
+                "bundles": bundles}
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fsutil.atomic_write_bytes(self.path, json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
+
+    def load_sources_cache(self, env: str) -> dict:
+        """Parsed articles by file (see :func:`pipeline.source.load_sources`), for this code only."""
+        try:
+            with open(self.sources_path, "rb") as handle:
+                saved_env, cache = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache is just a cold start
+            return {}
+        return cache if saved_env == env and isinstance(cache, dict) else {}
+
+    def save_sources_cache(self, env: str, cache: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fsutil.atomic_write_bytes(self.sources_path, pickle.dumps((env, cache), protocol=pickle.HIGHEST_PROTOCOL))
