@@ -254,7 +254,10 @@ def _workers(jobs: int | None, amount: int) -> int:
 
 def _environment(project: Project) -> str:
     """What every bundle depends on beyond its own files: code, libraries, configuration."""
-    return digest(code_digest(), project.config.text, ",".join(sorted(project.config.required_roles)))
+    from pipeline.bundle.html import templates_digest
+
+    return digest(code_digest(), templates_digest(), project.config.text,
+                  ",".join(sorted(project.config.required_roles)))
 
 
 def build(

@@ -3,9 +3,10 @@
 Kept in ``.pipeline-cache/`` (safe to delete: the next build is then a cold one). Every
 reuse is keyed by content, never by time alone:
 
-- an input file's hash is reused only while its size, mtime and inode are those recorded,
-  and the mtime is older than the recording by two seconds or more (git's "racy" rule: a
-  file written in the same instant as the record is hashed again);
+- an input file's hash is reused only while its size, mtime, ctime and inode are those
+  recorded (ctime changes with every write and cannot be set back, unlike mtime), and the
+  ctime is older than the recording by two seconds or more (git's "racy" rule: a file
+  written in the same instant as the record is hashed again);
 - a bundle is reused only while its key (the hash of everything it is made of: the code
   and templates, the configuration, the library versions, its article and the site
   strings, its locale's PO files, glossary and review ledger) is the one recorded, and
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from pipeline import fsutil
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 RACY_NS = 2_000_000_000
 
 
@@ -68,31 +69,32 @@ class Stamps:
         key = path.relative_to(self.root).as_posix()
         known = self.now.get(key)
         if known is not None:
-            return known[3]
+            return known[4]
         try:
             st = os.stat(path)
         except OSError:
             return "-"
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         prev = self.previous.get(key)
-        if (prev is not None and prev[0] == st.st_size and prev[1] == st.st_mtime_ns and prev[2] == st.st_ino
-                and st.st_mtime_ns < self.limit):
+        if prev is not None and prev[:4] == stamp and st.st_ctime_ns < self.limit:
             self.now[key] = prev
-            return prev[3]
+            return prev[4]
         try:
             data = path.read_bytes()
         except OSError:
             return "-"
         value = hashlib.blake2b(data, digest_size=20).hexdigest()
-        self.now[key] = [st.st_size, st.st_mtime_ns, st.st_ino, value]
+        self.now[key] = [*stamp, value]
         return value
 
 
 def file_stat(path: Path) -> list[int] | None:
+    """What says a file of dist/ is still the one the build wrote: size, mtime and ctime."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 class BuildState:

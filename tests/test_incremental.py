@@ -1,0 +1,120 @@
+"""Incremental rebuilds: only what changed is evaluated and rewritten, and the cache never
+serves stale content."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import pipeline.bundle.html as html
+from pipeline.build import build
+from pipeline.project import Project
+from tests.test_gate import prepared
+from tests.translate import fill
+
+
+@pytest.fixture
+def root(source_root):
+    return prepared(source_root, "fr", "de", "ar")
+
+
+def mtimes(dist: Path) -> dict[str, int]:
+    return {p.relative_to(dist).as_posix(): p.stat().st_mtime_ns for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+def test_a_no_op_rebuild_writes_nothing(root):
+    build(Project.open(root))
+    before = mtimes(root / "dist")
+    result = build(Project.open(root))
+    assert (result.written, result.removed) == ([], [])
+    assert mtimes(root / "dist") == before
+
+
+def test_a_changed_po_file_rewrites_only_its_bundle(root):
+    build(Project.open(root))
+    before = mtimes(root / "dist")
+    fill(root, "de", "discogram", translate=lambda e: f"[de] {e.msgid}")
+    result = build(Project.open(root))
+    assert result.written == ["de/discogram.html", "de/discogram.json", "index.html", "manifest.json"]
+    after = mtimes(root / "dist")
+    assert [name for name in before if before[name] != after[name]] == [
+        "de/discogram.html", "de/discogram.json", "index.html", "manifest.json"]
+    assert (root / "dist/de/discogram.json").read_text(encoding="utf-8").count("[de] ") == 34
+
+
+def test_a_same_size_edit_with_its_mtime_set_back_is_still_seen(root):
+    po = root / "locales/fr/LC_MESSAGES/discogram.po"
+    old = 1_600_000_000
+    for path in (root / "locales").rglob("*"):
+        os.utime(path, (old, old))
+    build(Project.open(root))
+    text = po.read_text(encoding="utf-8")
+    assert "[xx] Purpose" in text
+    po.write_text(text.replace("[xx] Purpose", "[yy] Purpose"), encoding="utf-8")  # same size
+    os.utime(po, (old, old))
+    build(Project.open(root))
+    assert "[yy] Purpose" in (root / "dist/fr/discogram.json").read_text(encoding="utf-8")
+
+
+def test_a_deleted_locale_disappears(root):
+    build(Project.open(root))
+    shutil.rmtree(root / "locales/ar")
+    result = build(Project.open(root))
+    assert sorted(result.removed) == ["ar/discogram.html", "ar/discogram.json"]
+    assert not (root / "dist/ar").exists()
+    manifest = (root / "dist/manifest.json").read_text(encoding="utf-8")
+    assert '"ar"' not in manifest
+
+
+def test_a_changed_template_rebuilds_every_page(root, tmp_path, monkeypatch):
+    build(Project.open(root))
+    templates = tmp_path / "templates"
+    shutil.copytree(html.TEMPLATES, templates)
+    page = templates / "article.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("<main>", "<main class=\"changed\">"),
+                    encoding="utf-8")
+    monkeypatch.setattr(html, "TEMPLATES", templates)
+    for cached in (html.environment, html.css, html.templates_digest):
+        cached.cache_clear()
+    try:
+        result = build(Project.open(root))
+    finally:
+        for cached in (html.environment, html.css, html.templates_digest):
+            cached.cache_clear()
+    pages = sorted(p for p in result.written if p.endswith(".html") and p != "index.html")
+    assert pages == ["ar/discogram.html", "de/discogram.html", "en/discogram.html", "fr/discogram.html"]
+    assert all('<main class="changed">' in (root / "dist" / p).read_text(encoding="utf-8") for p in pages)
+
+
+def test_a_dist_file_changed_by_hand_is_rewritten(root):
+    build(Project.open(root))
+    page = root / "dist/fr/discogram.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"<main>", b"<main>tampered"))
+    result = build(Project.open(root))
+    assert result.written == ["fr/discogram.html", "manifest.json"]  # retracted, then restored
+    assert page.read_bytes() == original
+
+
+def test_a_deleted_cache_means_a_cold_build_with_the_same_output(root):
+    build(Project.open(root))
+    first = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    shutil.rmtree(root / ".pipeline-cache")
+    shutil.rmtree(root / "dist")
+    build(Project.open(root))
+    assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
+
+
+def test_worker_processes_give_the_same_output(root, monkeypatch):
+    import pipeline.build
+
+    build(Project.open(root))
+    first = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    shutil.rmtree(root / ".pipeline-cache")
+    shutil.rmtree(root / "dist")
+    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)
+    build(Project.open(root), jobs=2)
+    assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
