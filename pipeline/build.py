@@ -458,6 +458,11 @@ def _is_temporary(name: str) -> bool:
 
 
 def _index(sources: Sources, records: list[dict], titles: dict[str, str | None], dist: Path) -> str:
+    return index_page(sources.site.labels["articles"].text, records, titles, dist)
+
+
+def index_page(heading: str, records: list[dict], titles: dict[str, str | None], dist: Path) -> str:
+    """``dist/index.html``: the published articles by language (titles read back where unknown)."""
     by_locale: dict[str, list[dict]] = {}
     for record in records:
         if record["status"] != PUBLISHED:
@@ -472,15 +477,20 @@ def _index(sources: Sources, records: list[dict], titles: dict[str, str | None],
             {"href": f"{record['locale']}/{record['article']}.html", "title": title})
     languages = [{**language_info(tag), "articles": sorted(by_locale[tag], key=lambda a: a["href"])}
                  for tag in _order(list(by_locale))]
-    return render_index(sources.site.labels["articles"].text, languages)
+    return render_index(heading, languages)
 
 
 def _manifest(sources: Sources, records: list[dict], index_bytes: bytes, locales: list[Locale]) -> dict:
-    tags = _order([SOURCE_TAG, *(l.tag for l in locales), *(r["locale"] for r in records)])
+    return manifest_document(sources.digest, records, index_bytes, [l.tag for l in locales])
+
+
+def manifest_document(source_sha256: str, records: list[dict], index_bytes: bytes, tags: list[str]) -> dict:
+    """The manifest (pipeline/schemas/manifest.schema.json) for ``records``, sorted by the caller."""
+    tags = _order([SOURCE_TAG, *tags, *(r["locale"] for r in records)])
     return {
         "schema_version": SCHEMA_VERSION,
         "complete": True,
-        "source": {"sha256": sources.digest, "locale": SOURCE_TAG},
+        "source": {"sha256": source_sha256, "locale": SOURCE_TAG},
         "machine_drafted_notice": "Translations marked review_state 'machine-drafted' were drafted by machine and "
                                   "have not been reviewed by a person.",
         "locales": {tag: {**language_info(tag), "fallback": list(fallback_chain(tag))} for tag in tags},

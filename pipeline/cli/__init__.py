@@ -36,6 +36,7 @@ def _root(
 from pipeline.cli import catalogs as _catalogs  # noqa: E402,F401
 from pipeline.cli import check as _check  # noqa: E402,F401
 from pipeline.cli import build as _build  # noqa: E402,F401
+from pipeline.cli import manifest as _manifest  # noqa: E402,F401
 from pipeline.cli import review as _review  # noqa: E402,F401
 
 
