@@ -115,24 +115,116 @@ _SYNTAX_HINT = "check the quoting near this line (msgfmt --check-format FILE sho
 
 
 def _check_syntax(text: str, display: str) -> None:
-    """Refuse what polib would silently misread: unterminated strings, stray text, unknown escapes.
+    """Refuse what polib would silently misread: unterminated strings, stray text, unknown escapes,
+    and entries in the wrong shape (a msgid without msgstr, a msgstr without msgid...).
 
-    polib reads ``msgstr "Lésion`` (no closing quote) as ``Lésio``; an update would then
-    write the damaged translation back. Comment lines are free text, except the previous
-    (``#|``) and obsolete (``#~``) lines, which hold keywords and strings too.
+    polib reads ``msgstr "Lésion`` (no closing quote) as ``Lésio``, and a msgid whose
+    msgstr line was deleted as part of the next entry; an update would then write the
+    damaged catalogue back. Comment lines are free text, except the previous (``#|``) and
+    obsolete (``#~``) lines, which hold keywords and strings too.
     """
+    shape = _Shape(display)
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.strip()
+        obsolete = previous = False
         if line.startswith("#"):
             prefix = re.match(r"#(?:~\|?|\|)\s*", line)
             if prefix is None:
+                shape.boundary()
                 continue
+            obsolete, previous = line.startswith("#~"), "|" in prefix.group()
             line = line[prefix.end():]
-        if not line or line.startswith("#"):
+            if not line:
+                raise CatalogError(f"invalid PO file: '{prefix.group().strip()}' with nothing after it", path=display,
+                                   line=number, hint=_SYNTAX_HINT)
+            if line.startswith("#"):
+                continue
+        if not line:
             continue
         problem = _line_problem(line)
         if problem:
             raise CatalogError(f"invalid PO file: {problem}", path=display, line=number, hint=_SYNTAX_HINT)
+        if previous:
+            shape.boundary()
+        else:
+            keyword = _KEYWORD.match(line)
+            shape.line(keyword.group(1) if keyword else None, obsolete, number)
+    shape.boundary()
+
+
+class _Shape:
+    """The order of keywords in each entry: [msgctxt] msgid [msgid_plural] msgstr | msgstr[0..n].
+
+    Fed one line at a time by :func:`_check_syntax`; raises :class:`CatalogError` on the
+    line where the order breaks, or on the msgid whose msgstr is missing.
+    """
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.start()
+        self.last: str | None = None  # the keyword a continuation string would extend
+
+    def start(self, obsolete: bool = False) -> None:
+        self.obsolete = obsolete
+        self.msgctxt = self.msgid = 0  # their lines
+        self.plural = False
+        self.msgstr = False
+        self.forms = 0
+
+    def fail(self, message: str, line: int, hint: str = _SYNTAX_HINT) -> None:
+        raise CatalogError(f"invalid PO file: {message}", path=self.display, line=line, hint=hint)
+
+    def boundary(self) -> None:
+        """A comment (or the end of the file): the entry before it must be complete."""
+        if self.msgid and not (self.msgstr or self.forms):
+            self.fail("'msgid' without a 'msgstr': every message needs one (msgstr \"\" when it is not "
+                      "translated yet)", self.msgid, "add the msgstr line, or restore the file from version control")
+        if self.msgctxt and not self.msgid:
+            self.fail("'msgctxt' without a 'msgid' after it", self.msgctxt)
+        if self.msgid:
+            self.start()
+        self.last = None
+
+    def line(self, keyword: str | None, obsolete: bool, number: int) -> None:
+        if keyword is None:  # a continuation string
+            if self.last is None:
+                self.fail("a quoted string with no msgctxt, msgid or msgstr before it", number)
+            return
+        if (self.msgid or self.msgctxt) and obsolete != self.obsolete:
+            self.boundary()
+        if not (self.msgid or self.msgctxt):
+            self.obsolete = obsolete
+        if keyword in ("msgctxt", "msgid"):
+            if self.msgid and (self.msgstr or self.forms):
+                self.start(obsolete)
+            elif self.msgid:
+                self.boundary()  # raises: the msgid before has no msgstr
+            if keyword == "msgctxt":
+                if self.msgctxt:
+                    self.fail(f"a second 'msgctxt' (the first is on line {self.msgctxt})", number)
+                self.msgctxt = number
+            else:
+                self.msgid = number
+        elif not self.msgid:
+            self.fail(f"'{keyword}' without a 'msgid' before it", number)
+        elif keyword == "msgid_plural":
+            if self.plural or self.msgstr or self.forms:
+                self.fail("'msgid_plural' in the wrong place: it comes once, right after the msgid", number)
+            self.plural = True
+        elif keyword == "msgstr":
+            if self.msgstr or self.forms:
+                self.fail(f"a second 'msgstr' for the message on line {self.msgid}", number)
+            if self.plural:
+                self.fail("a message with 'msgid_plural' needs msgstr[0], msgstr[1]..., not 'msgstr'", number)
+            self.msgstr = True
+        else:
+            index = int(keyword[7:-1])
+            if not self.plural:
+                self.fail(f"'{keyword}' without a 'msgid_plural': only a plural message has numbered forms", number)
+            if self.msgstr or index != self.forms:
+                self.fail(f"'{keyword}' out of order: expected msgstr[{self.forms}]", number)
+            self.forms += 1
+        self.last = keyword
 
 
 def _line_problem(line: str) -> str | None:
@@ -157,17 +249,37 @@ def _line_problem(line: str) -> str | None:
     return None
 
 
-def _check_duplicates(po: polib.POFile, display: str) -> None:
+def _check_duplicates(po: polib.POFile, display: str, msgid_lines: list[int]) -> None:
+    """Two active entries with the same msgctxt and msgid: named on their msgid lines."""
+    active = [e for e in po if not e.obsolete]
+    lines = msgid_lines if len(msgid_lines) == len(active) else [e.linenum for e in active]
     first: dict[tuple[str | None, str], int] = {}
-    for e in po:
-        if e.obsolete:
-            continue
+    for e, line in zip(active, lines):
         key = (e.msgctxt, e.msgid)
         if key in first:
             where = f" (msgctxt '{e.msgctxt}')" if e.msgctxt is not None else ""
-            raise CatalogError(f"duplicate message '{e.msgid}'{where}, first defined on line {first[key]}",
-                               path=display, line=e.linenum, hint="merge the two entries into one")
-        first[key] = e.linenum
+            shown = e.msgid if len(e.msgid) <= 60 else e.msgid[:59] + "…"
+            raise CatalogError(f"duplicate message '{shown}'{where}, first defined on line {first[key]}",
+                               path=display, line=line, hint="merge the two entries into one")
+        first[key] = line
+
+
+# Characters that polib (str.splitlines) reads as the end of a line and msgfmt does not:
+# a file holding one cannot be read as its author sees it.
+_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _check_line_breaks(text: str, display: str) -> None:
+    found = _LINE_BREAKS.search(text)
+    if found:
+        import unicodedata
+
+        char = found.group()
+        name = unicodedata.name(char, "a control character")
+        raise CatalogError(f"invalid PO file: U+{ord(char):04X} ({name}) on this line: PO tools disagree "
+                           "about whether it ends a line, so the file cannot be read reliably",
+                           path=display, line=text.count("\n", 0, found.start()) + 1,
+                           hint="remove it; to break a line inside a translation, write \\n")
 
 
 def parse_po(data: bytes, display: str) -> Catalog:
@@ -195,7 +307,11 @@ def parse_po(data: bytes, display: str) -> Catalog:
     fast = _parse_common(text, display)
     if fast is not None:
         return fast
+    text = text.replace("\r", "\n")  # classic Mac line ends: the careful path reads them as line ends
+    _check_line_breaks(text, display)
     _check_syntax(text, display)
+    if "\n" not in text:
+        text += "\n"  # polib opens its argument as a file when it names one: never let it
     try:
         po = polib.pofile(text, wrapwidth=WRAP_WIDTH, encoding="utf-8")
     except (OSError, ValueError) as exc:
@@ -207,8 +323,9 @@ def parse_po(data: bytes, display: str) -> Catalog:
             detail = message
         raise CatalogError(f"invalid PO file: {detail}", path=display, line=line,
                            hint=_SYNTAX_HINT) from None
-    _check_duplicates(po, display)
-    return _from_polib(po, display, _msgid_lines(text, bool(po.metadata)))
+    msgid_lines = _msgid_lines(text, bool(po.metadata))
+    _check_duplicates(po, display, msgid_lines)
+    return _from_polib(po, display, msgid_lines)
 
 
 def _parse_common(text: str, display: str) -> Catalog | None:
