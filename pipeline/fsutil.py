@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -30,14 +29,18 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
     recreates, the rename alone keeps readers safe, and 40,000 fsyncs cost seconds.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # A name of our own rather than mkstemp's: mkstemp draws random names and costs ~0.2 ms a
+    # file, a lot over 40,000 files. The pid and a counter keep concurrent writers apart.
+    global _counter
+    _counter += 1
+    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{_counter}.tmp"))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -45,3 +48,6 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
         except OSError:
             pass
         raise
+
+
+_counter = 0

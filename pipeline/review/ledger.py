@@ -97,10 +97,14 @@ class Ledger:
 
     def for_message(self, domain: str, msgctxt: str, source: str) -> list[Approval]:
         """Every approval of this msgctxt and English, whatever translation it was for."""
+        if not self._by_source:  # most ledgers are empty or absent: no hashing per message
+            return []
         return list(self._by_source.get((domain, msgctxt, text_hash(source)), ()))
 
     def valid(self, domain: str, msgctxt: str, source: str, translation: str) -> list[Approval]:
         """The approvals that count for this exact text pair: the latest one per reviewer."""
+        if not self._by_source:
+            return []
         translation_hash = text_hash(translation)
         latest: dict[str, Approval] = {}
         for approval in sorted(self.for_message(domain, msgctxt, source), key=lambda a: (a.date, a)):
