@@ -28,15 +28,16 @@ from pathlib import Path
 
 from pipeline import fsutil
 from pipeline.buildstate import BuildState, Stamps, code_digest, digest, file_stat
-from pipeline.bundle import SCHEMA_VERSION, fallback_chain, language_info, make_bundle
-from pipeline.bundle.html import render_article, render_index
+from pipeline.bundle import SCHEMA_VERSION
 from pipeline.errors import Problem
-from pipeline.gate import BLOCKED, PUBLISHED, evaluate_locale
 from pipeline.locales import SOURCE_TAG, Locale
 from pipeline.project import Project
-from pipeline.qa import validate_policy
-from pipeline.review import approvals_for
 from pipeline.source import SITE_DOMAIN, Sources, load_sources
+
+# The gate, the checks, Babel and Jinja2 are imported where they are used: a no-op rebuild
+# of 20,000 bundles needs none of them, and importing them costs a fifth of a second.
+PUBLISHED = "published"  # the gate's words (tests/test_incremental.py checks they agree)
+BLOCKED = "blocked"
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -162,6 +163,10 @@ _CONTEXT: dict = {}
 
 def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[str], list[Problem]]:
     """Gate and JSON bundles for some articles of one locale (English: ``tag`` 'en')."""
+    from pipeline.bundle import make_bundle
+    from pipeline.gate import evaluate_locale
+    from pipeline.review import approvals_for
+
     project: Project = _CONTEXT["project"]
     sources: Sources = _CONTEXT["sources"]
     site_bytes = (project.root / sources.site.path).read_bytes()
@@ -207,6 +212,9 @@ def _source_sha256(project: Project, article_path: str, site_bytes: bytes) -> st
 
 def _render_job(tag: str, items: list[tuple[str, tuple[str, ...]]]) -> tuple[list[dict], list[str]]:
     """Pages of one locale: each (article, the tags of its language switcher)."""
+    from pipeline.bundle import language_info
+    from pipeline.bundle.html import render_article
+
     dist = _CONTEXT["project"].dist_dir
     out = _Output(dist, None)
     results = []
@@ -254,7 +262,7 @@ def _workers(jobs: int | None, amount: int) -> int:
 
 def _environment(project: Project) -> str:
     """What every bundle depends on beyond its own files: code, libraries, configuration."""
-    from pipeline.bundle.html import templates_digest
+    from pipeline.bundle.html import templates_digest  # reads the templates; imports no Jinja2
 
     return digest(code_digest(), templates_digest(), project.config.text,
                   ",".join(sorted(project.config.required_roles)))
@@ -277,7 +285,10 @@ def build(
         source_cache = {a.path: source_cache[a.path] for a in sources.articles if a.path in source_cache}
         shard = bool(locale_tags)
         locales, problems = project.select_locales(locale_tags or [])
-        validate_policy(project.config, locales)  # a bad [tool.pipeline.checks] fails before dist/ is touched
+        if project.config.checks:  # a bad [tool.pipeline.checks] fails before dist/ is touched
+            from pipeline.qa import validate_policy
+
+            validate_policy(project.config, locales)
         result = BuildResult(problems=list(problems))
         stamps = Stamps(project.root, state.stamps, state.saved_ns)
         dist = project.dist_dir
@@ -377,20 +388,31 @@ def build(
             for path in stale:
                 out.remove(path)
             _remove_empty_folders(dist)
-        titles = {_bundle_id(e["record"]): e["title"] for e in entries.values()}
-        index_bytes = _index(sources, all_records, titles, dist).encode("utf-8")
-        if _differs(dist / INDEX, index_bytes):
-            out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
-            out.write(INDEX, index_bytes)
-        manifest = _manifest(sources, all_records, index_bytes, locales)
-        if shard and old:
-            merged = {**old.get("locales", {}), **manifest["locales"]}
-            manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
-        out.write(MANIFEST, dumps(manifest))
+        selection = sorted(l.tag for l in locales) if shard else None
+        outputs = {"selection": selection, "source": sources.digest, "bundles": len(all_records)}
+        # Nothing evaluated, rendered or removed, and the index and manifest are the files the
+        # last build of this selection wrote: they would come out the same, so skip them.
+        untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
+                     and state.outputs == {**outputs, "index": file_stat(dist / INDEX),
+                                           "manifest": file_stat(dist / MANIFEST)})
+        if not untouched:
+            titles = {_bundle_id(e["record"]): e["title"] for e in entries.values()}
+            index_bytes = _index(sources, all_records, titles, dist).encode("utf-8")
+            if _differs(dist / INDEX, index_bytes):
+                out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
+                out.write(INDEX, index_bytes)
+            manifest = _manifest(sources, all_records, index_bytes, locales)
+            if shard and old:
+                merged = {**old.get("locales", {}), **manifest["locales"]}
+                manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
+            out.write(MANIFEST, dumps(manifest))
+            outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST))
 
-        keep = {k: v for k, v in previous.items() if shard and k not in keys}
-        keep.update(entries)
-        state.save(env, {**(state.stamps if shard else {}), **stamps.now}, keep)
+        new_stamps = {**(state.stamps if shard else {}), **stamps.now}
+        if not untouched or new_stamps != state.stamps:
+            keep = {k: v for k, v in previous.items() if shard and k not in keys}
+            keep.update(entries)
+            state.save(env, new_stamps, keep, outputs if not untouched else state.outputs)
         if {path: entry[0] for path, entry in source_cache.items()} != cached:
             state.save_sources_cache(env, source_cache)
         result.bundles = sorted(records, key=lambda r: (r["article"], r["locale"]))
@@ -463,6 +485,9 @@ def _index(sources: Sources, records: list[dict], titles: dict[str, str | None],
 
 def index_page(heading: str, records: list[dict], titles: dict[str, str | None], dist: Path) -> str:
     """``dist/index.html``: the published articles by language (titles read back where unknown)."""
+    from pipeline.bundle import language_info
+    from pipeline.bundle.html import render_index
+
     by_locale: dict[str, list[dict]] = {}
     for record in records:
         if record["status"] != PUBLISHED:
@@ -486,6 +511,8 @@ def _manifest(sources: Sources, records: list[dict], index_bytes: bytes, locales
 
 def manifest_document(source_sha256: str, records: list[dict], index_bytes: bytes, tags: list[str]) -> dict:
     """The manifest (pipeline/schemas/manifest.schema.json) for ``records``, sorted by the caller."""
+    from pipeline.bundle import fallback_chain, language_info
+
     tags = _order([SOURCE_TAG, *tags, *(r["locale"] for r in records)])
     return {
         "schema_version": SCHEMA_VERSION,

@@ -108,6 +108,7 @@ class BuildState:
         self.bundles: dict[str, dict] = {}
         self.saved_ns = 0
         self.env = ""
+        self.outputs: dict = {}
 
     @classmethod
     def load(cls, directory: Path, env: str) -> "BuildState":
@@ -122,11 +123,12 @@ class BuildState:
         state.stamps = data.get("stamps") or {}
         state.bundles = data.get("bundles") or {}
         state.saved_ns = int(data.get("saved_ns") or 0)
+        state.outputs = data.get("outputs") or {}
         return state
 
-    def save(self, env: str, stamps: dict, bundles: dict) -> None:
+    def save(self, env: str, stamps: dict, bundles: dict, outputs: dict) -> None:
         data = {"version": STATE_VERSION, "env": env, "saved_ns": time.time_ns(), "stamps": stamps,
-                "bundles": bundles}
+                "bundles": bundles, "outputs": outputs}
         self.directory.mkdir(parents=True, exist_ok=True)
         fsutil.atomic_write_bytes(self.path, json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
 

@@ -118,3 +118,20 @@ def test_worker_processes_give_the_same_output(root, monkeypatch):
     monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)
     build(Project.open(root), jobs=2)
     assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
+
+
+def test_the_builds_status_words_are_the_gates():
+    import pipeline.build
+    import pipeline.gate
+
+    assert (pipeline.build.PUBLISHED, pipeline.build.BLOCKED) == (pipeline.gate.PUBLISHED, pipeline.gate.BLOCKED)
+
+
+def test_a_tampered_manifest_is_rewritten_even_when_no_bundle_changed(root):
+    build(Project.open(root))
+    manifest = root / "dist/manifest.json"
+    original = manifest.read_bytes()
+    manifest.write_bytes(b"{}")
+    result = build(Project.open(root))
+    assert result.written == ["manifest.json"]
+    assert manifest.read_bytes() == original
