@@ -282,6 +282,14 @@ def _check_line_breaks(text: str, display: str) -> None:
                            hint="remove it; to break a line inside a translation, write \\n")
 
 
+def _check_charset(head: str, display: str) -> None:
+    match = _CHARSET.search(head)
+    if match and match.group(1).upper().replace("_", "-") not in ("UTF-8", "UTF8", "CHARSET"):
+        line = head[: match.start()].count("\n") + 1
+        raise CatalogError(f"declared charset is '{match.group(1)}'; only UTF-8 is supported", path=display,
+                           line=line, hint="convert the file: msgconv -t UTF-8 FILE")
+
+
 def parse_po(data: bytes, display: str) -> Catalog:
     """Parse PO bytes; raise :class:`CatalogError` naming ``display`` and the line."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -289,6 +297,8 @@ def parse_po(data: bytes, display: str) -> Catalog:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        # A file saved in another charset usually says so: name the cause, not its first symptom.
+        _check_charset(data[:4000].decode("ascii", "replace"), display)
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError("file is not valid UTF-8", path=display, line=line,
                            hint="save the file as UTF-8 (Poedit: Catalog > Properties > Charset)") from None
@@ -298,11 +308,7 @@ def parse_po(data: bytes, display: str) -> Catalog:
     if not text.strip():
         raise CatalogError("file is empty", path=display, line=1,
                            hint="restore it from version control or run 'pipeline init LOCALE --force'")
-    match = _CHARSET.search(text[:4000])
-    if match and match.group(1).upper().replace("_", "-") not in ("UTF-8", "UTF8", "CHARSET"):
-        line = text[: match.start()].count("\n") + 1
-        raise CatalogError(f"declared charset is '{match.group(1)}'; only UTF-8 is supported", path=display,
-                           line=line, hint="convert the file: msgconv -t UTF-8 FILE")
+    _check_charset(text[:4000], display)
     text = text.replace("\r\n", "\n")
     fast = _parse_common(text, display)
     if fast is not None:
@@ -396,6 +402,37 @@ def _msgid_lines(text: str, has_header: bool) -> list[int]:
         if line.strip() and not line.startswith('"'):
             previous = line
     return lines
+
+
+def header_line(path: Path, field: str | None = None) -> int | None:
+    """The line of a PO file's header (its ``msgid ""``), or of the header's ``field:`` line.
+
+    For warnings about the header, which the frozen :class:`Catalog` does not locate;
+    None when the file has no header (or no such field) or cannot be read.
+    """
+    try:
+        lines = path.read_bytes().decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+    except OSError:
+        return None
+    previous = ""
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if line.startswith("msgid ") and not previous.startswith("msgctxt"):
+            if line[5:].strip() != '""':
+                return None  # the first entry is a message: there is no header
+            if field is None:
+                return number
+            needle = f'"{field.lower()}:'
+            for offset, rest in enumerate(lines[number:], start=number + 1):
+                rest = rest.strip().lower()
+                if rest.startswith(needle):
+                    return offset
+                if rest and not rest.startswith(('"', "msgstr")):
+                    return None
+            return None
+        if line and not line.startswith(("#", '"')):
+            previous = line
+    return None
 
 
 def read_po(path: Path, display: str | None = None) -> Catalog:
