@@ -17,6 +17,9 @@ from pipeline.errors import Problem
 
 # A content editor's article is a few kilobytes; refuse anything absurd before parsing it.
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+# An article is eight levels deep at most (article, sections, section, body, block, list,
+# definition, text); far deeper is a mistake or an attack on whatever walks the tree.
+MAX_DEPTH = 64
 
 
 def line_of(node: Node) -> int:
@@ -113,6 +116,11 @@ def compose(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
         else:
             hint = None
         return None, [Problem(f"invalid YAML: {message}", display, mark.line + 1 if mark else None, hint)]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, but a position
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(f"invalid YAML: character U+{ord(char):04X} is not allowed in a YAML file", display,
+                              line, "remove it (an invisible control character, often pasted in with the text)")]
     except yaml.YAMLError as exc:
         return None, [Problem(f"invalid YAML: {exc}", display)]
     except RecursionError:
@@ -129,19 +137,26 @@ def compose(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
     return node, problems
 
 
-def _check_tree(node: Node, display: str, problems: list[Problem]) -> None:
-    if isinstance(node, MappingNode):
-        keys: dict[str, int] = {}
-        for key, value in node.value:
-            if isinstance(key, ScalarNode):
-                if key.value in keys:
-                    problems.append(Problem(
-                        f"duplicate key '{key.value}' (first defined on line {keys[key.value]})",
-                        display, line_of(key), "YAML would silently keep only the last one; remove or rename one",
-                    ))
-                else:
-                    keys[key.value] = line_of(key)
-            _check_tree(value, display, problems)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            _check_tree(item, display, problems)
+def _check_tree(root: Node, display: str, problems: list[Problem]) -> None:
+    """Duplicate keys anywhere in the tree, and a depth no article needs (a walk, not a recursion)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            problems.append(Problem("YAML is nested too deeply", display, line_of(node),
+                                    "an article needs only a few levels: sections, blocks, items"))
+            return
+        if isinstance(node, MappingNode):
+            keys: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in keys:
+                        problems.append(Problem(
+                            f"duplicate key '{key.value}' (first defined on line {keys[key.value]})",
+                            display, line_of(key), "YAML would silently keep only the last one; remove or rename one",
+                        ))
+                    else:
+                        keys[key.value] = line_of(key)
+            stack.extend((value, depth + 1) for _, value in reversed(node.value))
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in reversed(node.value))
