@@ -48,30 +48,56 @@ class Project:
             return str(path)
 
     def discover_locales(self) -> tuple[list[Locale], list[Problem]]:
-        """The locale folders under ``locales/``, and a problem for each folder that is not one.
+        """The locale folders under ``locales/``, and a problem for each entry that is not one.
 
         A folder whose name is not a canonical gettext locale (``xx_INVALID!``, ``pt_br``,
-        ``..``) is reported and skipped: its name never reaches a path in ``dist/``.
+        ``...``), a file where a folder belongs, and a link to a folder outside ``locales/``
+        are reported and skipped: such a name never reaches a path in ``dist/``. The
+        templates (``*.pot``) and hidden files (``.gitkeep``) belong there and are passed over.
         """
         found: list[Locale] = []
         problems: list[Problem] = []
         if not self.locales_dir.is_dir():
             return found, problems
         for child in sorted(self.locales_dir.iterdir()):
-            if not child.is_dir() or child.name.startswith("."):
+            name = child.name
+            display = f"locales/{_printable(name)}"
+            if not child.is_dir():
+                if child.is_symlink() and not child.exists():
+                    problems.append(Problem("a broken link, skipped", display))
+                elif not (name.startswith(".") or name.endswith(".pot")):
+                    hint = (f"a locale's catalogues go in locales/<locale>/LC_MESSAGES/<domain>.po"
+                            if name.endswith(".po") else None)
+                    problems.append(Problem("a file where only locale folders belong, skipped", display, None, hint))
                 continue
-            display = f"locales/{child.name}"
+            reason = self._outside(child)
+            if reason:
+                problems.append(Problem(f"not a locale folder, skipped: {reason}", display, None,
+                                        "replace the link with the folder itself"))
+                continue
             try:
-                locale = parse_locale(child.name)
+                locale = parse_locale(name) if name.isprintable() else None
             except UsageError as exc:
                 problems.append(Problem(f"not a locale folder, skipped: {exc.message}", display, None, exc.hint))
                 continue
-            if locale.folder != child.name:
+            if locale is None:
+                problems.append(Problem("not a locale folder, skipped: the name holds unprintable characters",
+                                        display))
+                continue
+            if locale.folder != name:
                 problems.append(Problem(f"locale folder should be named '{locale.folder}', skipped", display, None,
-                                        f"rename it: git mv locales/{child.name} locales/{locale.folder}"))
+                                        f"rename it: git mv locales/{name} locales/{locale.folder}"))
                 continue
             found.append(locale)
         return found, problems
+
+    def _outside(self, folder: Path) -> str | None:
+        """Why ``folder`` (under locales/) must not be read: it leads outside locales/; None if it does not."""
+        if not folder.is_symlink():
+            return None
+        if folder.resolve().is_relative_to(self.locales_dir.resolve()):
+            return None
+        return "a link to a folder outside locales/"
 
     def select_locales(self, tags: list[str] | tuple[str, ...]) -> tuple[list[Locale], list[Problem]]:
         """The locales named on the command line (validated), or every locale on disk."""
@@ -83,6 +109,15 @@ class Project:
             if not self.locale_dir(locale).is_dir():
                 raise UsageError(f"no catalogues for locale '{locale.tag}' (looked in locales/{locale.folder})",
                                  hint=f"create them with: pipeline init {locale.tag}")
+            reason = self._outside(self.locale_dir(locale))
+            if reason:
+                raise UsageError(f"locales/{locale.folder} is {reason}: not read", path=f"locales/{locale.folder}",
+                                 hint="replace the link with the folder itself")
             if locale not in chosen:
                 chosen.append(locale)
         return chosen, []
+
+
+def _printable(name: str) -> str:
+    """A file name as a message may show it: control characters (a terminal escape) escaped."""
+    return name if name.isprintable() else name.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
