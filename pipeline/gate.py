@@ -163,8 +163,14 @@ def evaluate_bundle(
                 detail = ("not in the catalogue (run 'pipeline update')" if entry is None
                           else "untranslated" if not entry.has_text
                           else "blank (only spaces or invisible characters)")
+                line = entry.line if entry else None
+                edited = _edited_entry(sources, catalog, domain, message) if entry is None else None
+                if edited is not None:
+                    detail = (f"not in the catalogue; the entry on line {edited.line} looks like its msgid, "
+                              "edited by hand (restore the English msgid, or run 'pipeline update')")
+                    line = edited.line
                 reasons.append(Reason("untranslated", f"{detail} in required section '{section}': {quoted}",
-                                      path, entry.line if entry else None, section))
+                                      path, line, section))
         elif entry.fuzzy:
             why = "fuzzy"
             if required:
@@ -216,6 +222,13 @@ def _review_state(data: LocaleCatalogs, domains: tuple[str, ...], approved_all: 
     return UNREVIEWED
 
 
+def _edited_entry(sources: Sources, catalog, domain: str, message: Message):
+    """The entry that probably is ``message`` with its msgid edited by a translator, or None."""
+    from pipeline.qa import closest_stray, stray_entries
+
+    return closest_stray(stray_entries(sources, catalog, domain), message)
+
+
 def _blank(text: str) -> bool:
     """A translation with nothing a reader can see: spaces, zero-width or other format characters."""
     import unicodedata
@@ -251,7 +264,7 @@ def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | No
     ``errors_only`` runs only the checks that can change a verdict (the build); the
     verdicts are the same either way.
     """
-    from pipeline.qa import check_domain, check_policy, read_locale
+    from pipeline.qa import catalog_problems, check_domain, check_policy, read_locale
 
     config = project.config
     policy = check_policy(config, locale)
@@ -259,7 +272,8 @@ def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | No
     # Only the catalogues these bundles show: a rebuild of one article reads two files.
     domains = sources.domains() if articles is None else (SITE_DOMAIN, *(a.id for a in chosen))
     data = read_locale(project, locale, domains)
-    problems = data.glossary_error.problems if data.glossary_error else ()
+    problems = (*(data.glossary_error.problems if data.glossary_error else ()),
+                *catalog_problems(project, sources, data))
     findings = {domain: check_domain(sources, data, domain, config, policy, errors_only) for domain in domains}
     verdicts = []
     for article in chosen:

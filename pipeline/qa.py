@@ -7,12 +7,14 @@ files and glossary), turns each translated entry of a source message into a
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from pipeline.catalog import Catalog, Entry, read_po
+from pipeline.catalog import Catalog, Entry, header_line, read_po
 from pipeline.checks import ERROR, REGISTRY, Finding, Unit, run_checks
 from pipeline.config import Config
-from pipeline.errors import CatalogError, ConfigError, PipelineError
+from pipeline.errors import CatalogError, ConfigError, PipelineError, Problem
 from pipeline.locales import Locale, parse_locale
 from pipeline.project import Project
 from pipeline.source import Message, Sources
@@ -94,13 +96,12 @@ class LocaleCatalogs:
     glossary_error: PipelineError | None = None
 
     def nplurals(self, domain: str) -> int:
+        """The catalogue's number of plural forms; 1 when its Plural-Forms header is missing or invalid."""
         catalog = self.catalogs.get(domain)
         forms = catalog.meta("Plural-Forms") if catalog else ""
-        for part in forms.split(";"):
-            name, _, value = part.strip().partition("=")
-            if name.strip() == "nplurals" and value.strip().isdigit():
-                return int(value)
-        return 1
+        if plural_forms_problem(forms) is not None:
+            return 1
+        return int(_PLURAL_FORMS.match(forms).group(1))
 
     def __hash__(self) -> int:
         return id(self)
@@ -116,6 +117,7 @@ def read_locale(project: Project, locale: Locale, domains: tuple[str, ...]) -> L
         if not path.exists():
             continue
         try:
+            _refuse_outside(project, path, display)
             data.catalogs[domain] = read_po(path, display)
         except CatalogError as exc:
             data.errors[domain] = exc
@@ -129,6 +131,131 @@ def read_locale(project: Project, locale: Locale, domains: tuple[str, ...]) -> L
             return LocaleCatalogs(locale, data.catalogs, data.errors, data.paths, None, exc)
         return LocaleCatalogs(locale, data.catalogs, data.errors, data.paths, glossary, None)
     return data
+
+
+def _refuse_outside(project: Project, path, display: str) -> None:
+    """A catalogue reached through a link to somewhere outside ``locales/`` is not read.
+
+    A pull request can add a symbolic link as easily as a file; reading
+    ``/etc/passwd`` as a PO file would print its lines in the error.
+    """
+    if not path.resolve().is_relative_to(project.locales_dir.resolve()):
+        raise CatalogError("the catalogue is a link to a file outside locales/: not read", path=display,
+                           hint="replace the link with the PO file itself")
+
+
+# ------------------------------------------------------------------ what the checks cannot judge
+
+# gettext's header: "nplurals=N; plural=EXPRESSION;" (the final ';' optional, as msgfmt allows).
+_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*([0-9]+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.S)
+# No language has more (CLDR: Arabic and Welsh have six).
+MAX_PLURAL_FORMS = 6
+# A translation this much longer than the longest sensible text is not checked: a paste
+# accident or worse. Checks run in linear time on sensible text; some (the markup check's
+# template syntax) take quadratic time on pathological text of megabytes.
+MAX_TRANSLATION_CHARS = 10_000
+MAX_TRANSLATION_RATIO = 4
+
+
+@lru_cache(maxsize=256)
+def plural_forms_problem(value: str) -> str | None:
+    """What is wrong with a Plural-Forms header value, in words; None when msgfmt would accept it.
+
+    Like ``msgfmt --check-header``: the shape, a C expression in ``n``, and a form index
+    below nplurals for every n (checked for 0 to 1,000).
+    """
+    if not value.strip():
+        return "the header has no Plural-Forms"
+    match = _PLURAL_FORMS.match(value)
+    if match is None:
+        return f"Plural-Forms '{_shorten(value)}' is not 'nplurals=N; plural=EXPRESSION;'"
+    count = int(match.group(1))
+    if not 1 <= count <= MAX_PLURAL_FORMS:
+        return f"Plural-Forms says nplurals={count}; a language has 1 to {MAX_PLURAL_FORMS} plural forms"
+    import gettext
+
+    try:
+        plural = gettext.c2py(match.group(2))
+    except (ValueError, RecursionError, SyntaxError):
+        return f"Plural-Forms expression '{_shorten(match.group(2))}' is not a valid C expression in n"
+    for n in range(1001):
+        try:
+            form = int(plural(n))
+        except (ArithmeticError, ValueError, RecursionError):
+            return f"Plural-Forms expression '{_shorten(match.group(2))}' cannot be computed for n={n}"
+        if not 0 <= form < count:
+            return (f"Plural-Forms expression '{_shorten(match.group(2))}' gives form {form} for n={n}, "
+                    f"but nplurals={count}")
+    return None
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def stray_entries(sources: Sources, catalog: Catalog, domain: str) -> list[Entry]:
+    """Active entries whose (msgctxt, msgid) is no English message of ``domain``: never shown.
+
+    Either the English changed and ``pipeline update`` has not run, or a translator edited
+    a msgid. ``update`` turns each into a fuzzy match for the new English or an obsolete
+    entry, so the translation is kept either way.
+    """
+    keys = {message.key for message in sources.domain_messages(domain)}
+    return [entry for entry in catalog.active if entry.key not in keys]
+
+
+def closest_stray(strays: list[Entry], message: Message) -> Entry | None:
+    """The stray entry of the same section most like ``message``: where its edited msgid probably is."""
+    import difflib
+
+    best, best_score = None, 0.6  # msgmerge's fuzzy threshold
+    for entry in strays:
+        if (entry.msgctxt or "") != message.context:
+            continue
+        score = difflib.SequenceMatcher(None, message.text, entry.msgid, autojunk=False).ratio()
+        if score >= best_score:
+            best, best_score = entry, score
+    return best
+
+
+def catalog_problems(project: Project, sources: Sources, data: LocaleCatalogs) -> list[Problem]:
+    """Warnings about catalogues that were read: entries that match no English, and the Plural-Forms header.
+
+    Neither blocks anything by itself (the gate counts a message whose entry is missing);
+    ``check`` and ``build`` print them with the line to look at.
+    """
+    problems: list[Problem] = []
+    for domain in sorted(data.catalogs):
+        catalog = data.catalogs[domain]
+        path = data.paths[domain]
+        problem = plural_forms_problem(catalog.meta("Plural-Forms"))
+        if problem is not None:
+            po = project.po_path(data.locale, domain)
+            line = header_line(po, "Plural-Forms") or header_line(po) or 1
+            from pipeline.translations import plural_forms
+
+            needed = ("no message needs it yet, but a plural one would be blocked"
+                      if not any(e.msgid_plural for e in catalog.active) else "its plural messages are blocked")
+            problems.append(Problem(f"{problem} ({needed})", path, line,
+                                    f'for {data.locale.tag} write "Plural-Forms: {plural_forms(data.locale)}\\n"'))
+        for entry in stray_entries(sources, catalog, domain):
+            where = f" (msgctxt '{entry.msgctxt}')" if entry.msgctxt is not None else ""
+            problems.append(Problem(
+                f"entry '{_shorten(entry.msgid)}'{where} matches no English text in the source: it is ignored",
+                path, entry.line or None,
+                "if the msgid was edited, restore it: only the msgstr is yours to change; 'pipeline update' "
+                "turns this entry into a fuzzy match or an obsolete one, keeping the translation"))
+    return problems
+
+
+def _oversized(entry: Entry) -> str | None:
+    limit = max(MAX_TRANSLATION_CHARS, MAX_TRANSLATION_RATIO * max(len(entry.msgid), len(entry.msgid_plural)))
+    longest = max(len(text) for text in (entry.msgstr, *entry.msgstr_plural))
+    if longest <= limit:
+        return None
+    return (f"the translation is {longest:,} characters, far beyond any text of an article (at most {limit:,} "
+            f"for this one); it was not checked further and is not shown: was something pasted in by mistake?")
 
 
 def unit_for(message: Message, entry: Entry, data: LocaleCatalogs, required: bool, domain: str) -> Unit:
@@ -166,6 +293,10 @@ def check_domain(sources: Sources, data: LocaleCatalogs, domain: str, config: Co
         if entry is None or not entry.has_text:
             continue
         required = message.role in config.required_roles
+        guard = _unchecked(entry, catalog, path)
+        if guard is not None:
+            results[message.key] = [guard]
+            continue
         unit = unit_for(message, entry, data, required, domain)
         severities = {}
         if not required:
@@ -174,3 +305,19 @@ def check_domain(sources: Sources, data: LocaleCatalogs, domain: str, config: Co
                                           severities=severities, errors_only=errors_only)
     return results
 
+
+def _unchecked(entry: Entry, catalog: Catalog, path: str) -> Finding | None:
+    """An error finding for an entry the checks cannot judge (and must not run on), or None.
+
+    Always applied, whatever the policy disables: a translation of megabytes, or a
+    plural message in a catalogue whose Plural-Forms header is missing or invalid.
+    """
+    oversized = _oversized(entry)
+    if oversized is not None:
+        return Finding("length-ratio", ERROR, oversized, path, entry.line, entry.msgctxt or "", entry.msgid)
+    if entry.msgid_plural:
+        problem = plural_forms_problem(catalog.meta("Plural-Forms"))
+        if problem is not None:
+            return Finding("plurals", ERROR, f"{problem}: the plural forms of this message cannot be checked; "
+                           "fix the header", path, entry.line, entry.msgctxt or "", entry.msgid)
+    return None
