@@ -157,7 +157,7 @@ def evaluate_bundle(
             if required:
                 reasons.append(Reason("missing-po", f"no catalogue for this locale; required section '{section}' "
                                       f"cannot be published: {quoted}", path, None, section))
-        elif entry is None or not entry.has_text or _blank(entry.msgstr):
+        elif entry is None or not entry.has_text or _blank_entry(entry):
             why = "untranslated"
             if required:
                 detail = ("not in the catalogue (run 'pipeline update')" if entry is None
@@ -166,8 +166,8 @@ def evaluate_bundle(
                 line = entry.line if entry else None
                 edited = _edited_entry(sources, catalog, domain, message) if entry is None else None
                 if edited is not None:
-                    detail = (f"not in the catalogue; the entry on line {edited.line} looks like its msgid, "
-                              "edited by hand (restore the English msgid, or run 'pipeline update')")
+                    detail = (f"not in the catalogue (is the msgid on line {edited.line} this message, edited by "
+                              "hand? restore it, or run 'pipeline update')")
                     line = edited.line
                 reasons.append(Reason("untranslated", f"{detail} in required section '{section}': {quoted}",
                                       path, line, section))
@@ -227,6 +227,11 @@ def _edited_entry(sources: Sources, catalog, domain: str, message: Message):
     from pipeline.qa import closest_stray, stray_entries
 
     return closest_stray(stray_entries(sources, catalog, domain), message)
+
+
+def _blank_entry(entry) -> bool:
+    """Nothing a reader can see in the translation (every plural form, for a plural message)."""
+    return all(_blank(text) for text in (entry.msgstr_plural if entry.msgid_plural else (entry.msgstr,)))
 
 
 def _blank(text: str) -> bool:

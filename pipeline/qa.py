@@ -318,6 +318,10 @@ def _unchecked(entry: Entry, catalog: Catalog, path: str) -> Finding | None:
     if entry.msgid_plural:
         problem = plural_forms_problem(catalog.meta("Plural-Forms"))
         if problem is not None:
-            return Finding("plurals", ERROR, f"{problem}: the plural forms of this message cannot be checked; "
-                           "fix the header", path, entry.line, entry.msgctxt or "", entry.msgid)
+            message = f"{problem}: the plural forms of this message cannot be checked; fix the header"
+        else:
+            # The source format has no plural messages: msgstr is what a page would show.
+            message = ("the English of this message has no plural; write the translation in msgstr, "
+                       "without msgid_plural and msgstr[n]")
+        return Finding("plurals", ERROR, message, path, entry.line, entry.msgctxt or "", entry.msgid)
     return None
