@@ -145,11 +145,27 @@ def _check_syntax(text: str, display: str) -> None:
         if problem:
             raise CatalogError(f"invalid PO file: {problem}", path=display, line=number, hint=_SYNTAX_HINT)
         if previous:
+            kept = shape.previous
             shape.boundary()
+            shape.previous = kept
+            if not obsolete:  # polib skips '#~|' lines; it reads '#|' ones
+                _check_previous(line, shape, number)
         else:
             keyword = _KEYWORD.match(line)
             shape.line(keyword.group(1) if keyword else None, obsolete, number)
     shape.boundary()
+
+
+def _check_previous(line: str, shape: "_Shape", number: int) -> None:
+    """A ``#|`` line holds the previous msgctxt, msgid or msgid_plural, or continues one."""
+    keyword = _KEYWORD.match(line)
+    if keyword is None:
+        if shape.previous is None:
+            shape.fail("a '#|' quoted string with no '#| msgid' (or msgctxt) before it", number)
+    elif keyword.group(1) in ("msgctxt", "msgid", "msgid_plural"):
+        shape.previous = keyword.group(1)
+    else:
+        shape.fail(f"'#| {keyword.group(1)}': a previous (#|) line holds msgctxt, msgid or msgid_plural only", number)
 
 
 class _Shape:
@@ -163,6 +179,7 @@ class _Shape:
         self.display = display
         self.start()
         self.last: str | None = None  # the keyword a continuation string would extend
+        self.previous: str | None = None  # the same, on '#|' lines
 
     def start(self, obsolete: bool = False) -> None:
         self.obsolete = obsolete
@@ -184,8 +201,10 @@ class _Shape:
         if self.msgid:
             self.start()
         self.last = None
+        self.previous = None
 
     def line(self, keyword: str | None, obsolete: bool, number: int) -> None:
+        self.previous = None
         if keyword is None:  # a continuation string
             if self.last is None:
                 self.fail("a quoted string with no msgctxt, msgid or msgstr before it", number)
@@ -237,6 +256,9 @@ def _line_problem(line: str) -> str | None:
         rest = line
     else:
         shown = line if len(line) <= 40 else line[:37] + "..."
+        if not shown.isprintable():  # a control character would reach the terminal as it is
+            shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                            for c in shown)
         return f"unexpected text '{shown}' (expected msgctxt, msgid, msgstr, a quoted string or a # comment)"
     string = _STRING.match(rest)
     if string is None:
@@ -267,6 +289,32 @@ def _check_duplicates(po: polib.POFile, display: str, msgid_lines: list[int]) ->
 # Characters that polib (str.splitlines) reads as the end of a line and msgfmt does not:
 # a file holding one cannot be read as its author sees it.
 _LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROL_NAMES = {"\x0b": "LINE TABULATION", "\x0c": "FORM FEED", "\x1c": "FILE SEPARATOR",
+                  "\x1d": "GROUP SEPARATOR", "\x1e": "RECORD SEPARATOR", "\x85": "NEXT LINE"}
+# The comment prefixes polib knows; msgfmt also reads '#TODO' or '#,fuzzy' as comments.
+_COMMENT_PREFIXES = ("#~|", "#~", "#:", "#,", "#.", "#|", "#")
+
+
+def _space_comments(text: str) -> str:
+    """Put the space polib needs after a comment's prefix: '#TODO' -> '# TODO', '#,fuzzy' -> '#, fuzzy'.
+
+    polib refuses such lines as a syntax error on line 1 of the entry; msgfmt reads them
+    as the comments they are. Lines keep their numbers.
+    """
+    if "#" not in text:
+        return text
+    lines = text.split("\n")
+    for number, raw in enumerate(lines):
+        line = raw.lstrip()
+        if not line.startswith("#") or line.startswith("##"):
+            continue
+        token = line.split(None, 1)[0]
+        if token in _COMMENT_PREFIXES:
+            continue
+        prefix = next(p for p in _COMMENT_PREFIXES if token.startswith(p))
+        indent = raw[: len(raw) - len(line)]
+        lines[number] = f"{indent}{prefix} {line[len(prefix):]}"
+    return "\n".join(lines)
 
 
 def _check_line_breaks(text: str, display: str) -> None:
@@ -275,7 +323,7 @@ def _check_line_breaks(text: str, display: str) -> None:
         import unicodedata
 
         char = found.group()
-        name = unicodedata.name(char, "a control character")
+        name = unicodedata.name(char, _CONTROL_NAMES.get(char, "a control character"))
         raise CatalogError(f"invalid PO file: U+{ord(char):04X} ({name}) on this line: PO tools disagree "
                            "about whether it ends a line, so the file cannot be read reliably",
                            path=display, line=text.count("\n", 0, found.start()) + 1,
@@ -315,6 +363,7 @@ def parse_po(data: bytes, display: str) -> Catalog:
         return fast
     text = text.replace("\r", "\n")  # classic Mac line ends: the careful path reads them as line ends
     _check_line_breaks(text, display)
+    text = _space_comments(text)
     _check_syntax(text, display)
     if "\n" not in text:
         text += "\n"  # polib opens its argument as a file when it names one: never let it
