@@ -119,5 +119,17 @@ class Project:
 
 
 def _printable(name: str) -> str:
-    """A file name as a message may show it: control characters (a terminal escape) escaped."""
-    return name if name.isprintable() else name.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+    """A file name as a message may show it: control characters (a terminal escape) and bytes
+    that are not UTF-8 written as escapes."""
+    if name.isprintable():
+        return name
+    shown = []
+    for char in name:
+        code = ord(char)
+        if char.isprintable():
+            shown.append(char)
+        elif 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, as os.listdir hands it over
+            shown.append(f"\\x{code - 0xDC00:02x}")
+        else:
+            shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(shown)

@@ -191,6 +191,8 @@ def plural_forms_problem(value: str) -> str | None:
 
 def _shorten(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
+    if not text.isprintable():  # a terminal escape in a msgid must not reach the terminal
+        text = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
