@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import fsutil
-from pipeline.buildstate import BuildState, Stamps, code_digest, digest, file_stat
+from pipeline.buildstate import BuildState, ParsedCache, Stamps, code_digest, digest, file_stat
 from pipeline.bundle import SCHEMA_VERSION
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale
 from pipeline.project import Project
-from pipeline.source import SITE_DOMAIN, Sources, load_sources
+from pipeline.source import SITE_DOMAIN, Article, Site, Sources, article_key, load_site, load_sources
 
 # The gate, the checks, Babel and Jinja2 are imported where they are used: a no-op rebuild
 # of 20,000 bundles needs none of them, and importing them costs a fifth of a second.
@@ -277,12 +277,24 @@ def build(
     """Run the gate on every bundle and write ``dist/``; see the module docstring for the guarantees."""
     env = _environment(project)
     cache_dir = project.root / ".pipeline-cache"
+    roles = project.config.required_roles
     with build_lock(project):
         state = BuildState.load(cache_dir, env)
-        source_cache = state.load_sources_cache(env)
-        cached = {path: entry[0] for path, entry in source_cache.items()}
-        sources = load_sources(project.root, project.config.required_roles, cache=source_cache)
-        source_cache = {a.path: source_cache[a.path] for a in sources.articles if a.path in source_cache}
+        stamps = Stamps(project.root, state.stamps, state.saved_ns)
+        parsed = ParsedCache(cache_dir / "parsed", env)
+        # source/ exactly as the last build validated it: no need to read it again; the
+        # articles that changed bundles show are loaded from the parse cache when needed.
+        files = _source_files(project)
+        file_hashes = {display: stamps.of(display) for display in files}
+        known = state.sources
+        if known and known.get("files") == file_hashes:
+            articles = known["articles"]  # [[id, path], ...], sorted by id
+            site = load_site(project.root, roles)
+            sources = _PartialSources(project.root, site, known["digest"], articles, parsed, roles)
+        else:
+            sources = load_sources(project.root, roles, cache=parsed)
+            articles = [[a.id, a.path] for a in sources.articles]
+            known = {"files": file_hashes, "articles": articles, "digest": sources.digest}
         shard = bool(locale_tags)
         locales, problems = project.select_locales(locale_tags or [])
         if project.config.checks:  # a bad [tool.pipeline.checks] fails before dist/ is touched
@@ -290,27 +302,27 @@ def build(
 
             validate_policy(project.config, locales)
         result = BuildResult(problems=list(problems))
-        stamps = Stamps(project.root, state.stamps, state.saved_ns)
         dist = project.dist_dir
+        dist_prefix = str(dist) + os.sep
         old = _read_manifest(dist)
         out = _Output(dist, old)
 
         # What each bundle is made of, and which ones must be evaluated again.
-        site_source = stamps.of(project.root / sources.site.path)
-        article_source = {a.id: stamps.of(project.root / a.path) for a in sources.articles}
-        hashes = {a.id: digest(article_source[a.id], site_source) for a in sources.articles}
+        site_source = file_hashes["source/site.yaml"]
+        hashes = {article_id: digest(file_hashes[path], site_source) for article_id, path in articles}
         keys: dict[str, str] = {}
         for locale in [None, *locales]:
             tag = SOURCE_TAG if locale is None else locale.tag
             if locale is None:
                 shared = "source"
+                folder = ""
             else:
-                folder = project.locale_dir(locale)
-                shared = digest(stamps.of(project.po_path(locale, SITE_DOMAIN)),
-                                stamps.of(folder / "glossary.yaml"), stamps.of(folder / "reviews.yaml"))
-            for article in sources.articles:
-                own = "" if locale is None else stamps.of(project.po_path(locale, article.id))
-                keys[f"{tag}/{article.id}"] = digest(env, hashes[article.id], shared, own)
+                folder = f"locales/{locale.folder}"
+                shared = digest(stamps.of(f"{folder}/LC_MESSAGES/{SITE_DOMAIN}.po"),
+                                stamps.of(f"{folder}/glossary.yaml"), stamps.of(f"{folder}/reviews.yaml"))
+            for article_id, _ in articles:
+                own = "" if locale is None else stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")
+                keys[f"{tag}/{article_id}"] = digest(env, hashes[article_id], shared, own)
         previous = state.bundles
         entries: dict[str, dict] = {}
         dirty: dict[str, list[str]] = {}
@@ -319,7 +331,7 @@ def build(
             prev = previous.get(bundle_id)
             if prev is not None and prev["key"] == key and (
                     prev["record"]["status"] == BLOCKED
-                    or file_stat(dist / prev["record"]["files"]["json"]["path"]) == prev["json_stat"]):
+                    or file_stat(dist_prefix + prev["record"]["files"]["json"]["path"]) == prev["json_stat"]):
                 entries[bundle_id] = prev
             else:
                 dirty.setdefault(tag, []).append(article_id)
@@ -362,7 +374,7 @@ def build(
                 tags = tuple(_order(published[record["article"]]))
                 html_key = digest(entry["key"], record["files"]["json"]["sha256"], *tags)
                 html = record["files"].get("html")
-                if entry.get("html_key") == html_key and html and file_stat(dist / html["path"]) == entry["html_stat"]:
+                if entry.get("html_key") == html_key and html and file_stat(dist_prefix + html["path"]) == entry["html_stat"]:
                     continue
                 entry["html_key"] = html_key
                 renders.setdefault(record["locale"], []).append((record["article"], tags))
@@ -409,16 +421,52 @@ def build(
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST))
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
-        if not untouched or new_stamps != state.stamps:
+        if not untouched or new_stamps != state.stamps or known != state.sources:
             keep = {k: v for k, v in previous.items() if shard and k not in keys}
             keep.update(entries)
-            state.save(env, new_stamps, keep, outputs if not untouched else state.outputs)
-        if {path: entry[0] for path, entry in source_cache.items()} != cached:
-            state.save_sources_cache(env, source_cache)
+            state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known)
         result.bundles = sorted(records, key=lambda r: (r["article"], r["locale"]))
         result.written = sorted(set(out.written))
         result.removed = out.removed
     return result
+
+
+def _source_files(project: Project) -> list[str]:
+    """The files of source/ that load_sources reads, as paths under the root."""
+    folder = project.root / "source" / "articles"
+    names = sorted(n for n in os.listdir(folder) if n.endswith((".yaml", ".yml"))) if folder.is_dir() else []
+    return ["source/site.yaml", *(f"source/articles/{n}" for n in names)]
+
+
+class _PartialSources(Sources):
+    """Sources whose articles come, on demand, from the parse cache: for a rebuild whose
+    source/ is byte for byte what the last build validated. Only the articles that some
+    changed bundle shows are ever loaded."""
+
+    def __init__(self, root: Path, site: Site, digest_: str, articles: list, parsed: ParsedCache,
+                 roles: frozenset[str]) -> None:
+        object.__setattr__(self, "_root", root)
+        object.__setattr__(self, "_paths", dict((a, p) for a, p in articles))
+        object.__setattr__(self, "_parsed", parsed)
+        object.__setattr__(self, "_roles", roles)
+        object.__setattr__(self, "_loaded", {})
+        super().__init__(site, (), digest_)
+
+    def article(self, article_id: str) -> Article:
+        loaded = self.__dict__["_loaded"]
+        article = loaded.get(article_id)
+        if article is None:
+            path = self.__dict__["_paths"][article_id]
+            data = (self.__dict__["_root"] / path).read_bytes()
+            article = self.__dict__["_parsed"].get(article_key(path, data, self.__dict__["_roles"]))
+            if article is None:  # not in the cache after all: parse it (it was valid last time)
+                full = load_sources(self.__dict__["_root"], self.__dict__["_roles"])
+                article = full.article(article_id)
+            loaded[article_id] = article
+        return article
+
+    def domains(self) -> tuple[str, ...]:
+        return (SITE_DOMAIN, *self.__dict__["_paths"])
 
 
 def _differs(path: Path, data: bytes) -> bool:

@@ -16,7 +16,6 @@ reuse is keyed by content, never by time alone:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import time
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from pipeline import fsutil
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 RACY_NS = 2_000_000_000
 
 
@@ -61,34 +60,37 @@ class Stamps:
 
     def __init__(self, root: Path, previous: dict, saved_ns: int) -> None:
         self.root = root
+        self.root_prefix = str(root) + os.sep
         self.previous = previous
         self.limit = saved_ns - RACY_NS
         self.now: dict[str, list] = {}
 
-    def of(self, path: Path) -> str:
-        key = path.relative_to(self.root).as_posix()
-        known = self.now.get(key)
+    def of(self, relative: str) -> str:
+        """The content hash of ``relative`` (a path under the root, with '/'); '-' if missing."""
+        known = self.now.get(relative)
         if known is not None:
             return known[4]
+        path = self.root_prefix + relative
         try:
             st = os.stat(path)
         except OSError:
             return "-"
         stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-        prev = self.previous.get(key)
+        prev = self.previous.get(relative)
         if prev is not None and prev[:4] == stamp and st.st_ctime_ns < self.limit:
-            self.now[key] = prev
+            self.now[relative] = prev
             return prev[4]
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return "-"
         value = hashlib.blake2b(data, digest_size=20).hexdigest()
-        self.now[key] = [*stamp, value]
+        self.now[relative] = [*stamp, value]
         return value
 
 
-def file_stat(path: Path) -> list[int] | None:
+def file_stat(path: Path | str) -> list[int] | None:
     """What says a file of dist/ is still the one the build wrote: size, mtime and ctime."""
     try:
         st = os.stat(path)
@@ -97,25 +99,57 @@ def file_stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
+class ParsedCache:
+    """Articles as :func:`pipeline.source.load_sources` read them, one small pickle each.
+
+    Keyed by :func:`pipeline.source.article_key` (file name, bytes, required roles) and the
+    code: a rebuild that needs two articles loads two files, not a thousand.
+    """
+
+    def __init__(self, directory: Path, env: str) -> None:
+        self.directory = directory
+        self.env = env
+
+    def _path(self, key: str) -> Path:
+        return self.directory / (digest(self.env, key) + ".pickle")
+
+    def get(self, key: str):
+        try:
+            with open(self._path(key), "rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # noqa: BLE001 - missing or damaged: parse the file again
+            return None
+
+    def __setitem__(self, key: str, article) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fsutil.atomic_write_bytes(self._path(key), pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL),
+                                  durable=False)
+
+
 class BuildState:
-    """The last build's record, read leniently: anything unreadable means a cold build."""
+    """The last build's record, read leniently: anything unreadable means a cold build.
+
+    A pickle, not JSON: at 20,000 bundles it is read three times faster, and it is a
+    cache, never an interface.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.path = directory / "build-state.json"
-        self.sources_path = directory / "sources.pickle"
+        self.path = directory / "build-state.pickle"
         self.stamps: dict = {}
         self.bundles: dict[str, dict] = {}
         self.saved_ns = 0
         self.env = ""
         self.outputs: dict = {}
+        self.sources: dict = {}
 
     @classmethod
     def load(cls, directory: Path, env: str) -> "BuildState":
         state = cls(directory)
         try:
-            data = json.loads(state.path.read_bytes())
-        except (OSError, ValueError):
+            with open(state.path, "rb") as handle:
+                data = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a damaged or foreign cache is just a cold start
             return state
         if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("env") != env:
             return state
@@ -124,23 +158,11 @@ class BuildState:
         state.bundles = data.get("bundles") or {}
         state.saved_ns = int(data.get("saved_ns") or 0)
         state.outputs = data.get("outputs") or {}
+        state.sources = data.get("sources") or {}
         return state
 
-    def save(self, env: str, stamps: dict, bundles: dict, outputs: dict) -> None:
+    def save(self, env: str, stamps: dict, bundles: dict, outputs: dict, sources: dict) -> None:
         data = {"version": STATE_VERSION, "env": env, "saved_ns": time.time_ns(), "stamps": stamps,
-                "bundles": bundles, "outputs": outputs}
+                "bundles": bundles, "outputs": outputs, "sources": sources}
         self.directory.mkdir(parents=True, exist_ok=True)
-        fsutil.atomic_write_bytes(self.path, json.dumps(data, separators=(",", ":"), sort_keys=True).encode())
-
-    def load_sources_cache(self, env: str) -> dict:
-        """Parsed articles by file (see :func:`pipeline.source.load_sources`), for this code only."""
-        try:
-            with open(self.sources_path, "rb") as handle:
-                saved_env, cache = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a damaged or foreign cache is just a cold start
-            return {}
-        return cache if saved_env == env and isinstance(cache, dict) else {}
-
-    def save_sources_cache(self, env: str, cache: dict) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fsutil.atomic_write_bytes(self.sources_path, pickle.dumps((env, cache), protocol=pickle.HIGHEST_PROTOCOL))
+        fsutil.atomic_write_bytes(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), durable=False)

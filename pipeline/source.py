@@ -431,6 +431,20 @@ def _load_site(path: Path, display: str, required_roles: frozenset[str], problem
     return Site(display, disclaimer, labels)
 
 
+def article_key(display: str, data: bytes, required_roles: frozenset[str]) -> str:
+    """What an article read from ``data`` depends on: its file name, its bytes, the required roles."""
+    return "|".join((display, hashlib.blake2b(data, digest_size=20).hexdigest(), ",".join(sorted(required_roles))))
+
+
+def load_site(root: Path, required_roles: frozenset[str]) -> Site:
+    """Only ``source/site.yaml``: for a caller that knows the articles did not change."""
+    problems: list[Problem] = []
+    site = _load_site(root / "source" / "site.yaml", "source/site.yaml", required_roles, problems)
+    if problems or site is None:
+        raise SourceError(problems or [Problem("the site strings are missing", "source/site.yaml")])
+    return site
+
+
 def load_sources(
     root: Path,
     required_roles: frozenset[str] = frozenset({DISCLAIMER_ROLE, "risks"}),
@@ -438,10 +452,10 @@ def load_sources(
 ) -> Sources:
     """Load and validate ``root/source``; raise :class:`SourceError` listing every problem.
 
-    ``cache`` (a dict the caller keeps, e.g. across builds) maps a file to the article
-    read from it, keyed by a hash of the file's bytes and the required roles: an article
-    whose file did not change is not parsed again. Checks across files (duplicate ids)
-    run every time.
+    ``cache`` (a mapping the caller keeps, e.g. across builds: a dict, or
+    :class:`pipeline.buildstate.ParsedCache`) holds articles by :func:`article_key`: the
+    file's name, a hash of its bytes and the required roles. An article whose file did not
+    change is not parsed again. Checks across files (duplicate ids) run every time.
     """
     problems: list[Problem] = []
     source_dir = root / "source"
@@ -462,20 +476,17 @@ def load_sources(
     digest = hashlib.sha256()
     if site_path.is_file():
         digest.update(b"source/site.yaml\0" + site_path.read_bytes() + b"\0")
-    roles_key = ",".join(sorted(required_roles))
     for path in files:
         display = f"source/articles/{path.name}"
         data = path.read_bytes()
         digest.update(display.encode() + b"\0" + data + b"\0")
-        key = (hashlib.blake2b(data, digest_size=16).hexdigest(), roles_key)
-        cached = cache.get(display) if cache is not None else None
-        if cached is not None and cached[0] == key:
-            article = cached[1]
-        else:
+        key = article_key(display, data, required_roles)
+        article = cache.get(key) if cache is not None else None
+        if article is None:
             before = len(problems)
             article = _load_article(path, display, required_roles, problems)
             if cache is not None and article is not None and len(problems) == before:
-                cache[display] = (key, article)
+                cache[key] = article
         if article is None:
             continue
         if article.id in seen:

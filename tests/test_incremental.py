@@ -135,3 +135,25 @@ def test_a_tampered_manifest_is_rewritten_even_when_no_bundle_changed(root):
     result = build(Project.open(root))
     assert result.written == ["manifest.json"]
     assert manifest.read_bytes() == original
+
+
+def test_a_rebuild_from_the_parse_cache_equals_a_cold_build(root, tmp_path):
+    build(Project.open(root))
+    fill(root, "fr", "discogram", translate=lambda e: None if e.msgctxt == "discogram/types" else f"[fr] {e.msgid}")
+    build(Project.open(root))  # source/ unchanged: its articles come from the parse cache
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns("dist", ".pipeline-cache"))
+    build(Project.open(cold))
+    assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == \
+        {p: (cold / "dist" / p).read_bytes() for p in mtimes(cold / "dist")}
+
+
+def test_an_edited_article_is_validated_again(root, cli):
+    assert cli("build", root=root).exit_code == 0
+    article = root / "source/articles/discogram.yaml"
+    article.write_text(article.read_text(encoding="utf-8").replace("role: risks", "role: risk"), encoding="utf-8")
+    before = mtimes(root / "dist")
+    result = cli("build", root=root)
+    assert result.exit_code == 2
+    assert "has no section with the required role 'risks'" in result.stderr
+    assert mtimes(root / "dist") == before
