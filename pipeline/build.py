@@ -309,7 +309,7 @@ def build(
 
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
-        hashes = {article_id: digest(file_hashes[path], site_source) for article_id, path in articles}
+        hashes = {article_id: f"{file_hashes[path]}:{site_source}" for article_id, path in articles}
         keys: dict[str, str] = {}
         for locale in [None, *locales]:
             tag = SOURCE_TAG if locale is None else locale.tag
@@ -322,7 +322,8 @@ def build(
                                 stamps.of(f"{folder}/glossary.yaml"), stamps.of(f"{folder}/reviews.yaml"))
             for article_id, _ in articles:
                 own = "" if locale is None else stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")
-                keys[f"{tag}/{article_id}"] = digest(env, hashes[article_id], shared, own)
+                # env is the same for every key (a changed env discards the whole state).
+                keys[f"{tag}/{article_id}"] = f"{hashes[article_id]}:{shared}:{own}"
         previous = state.bundles
         entries: dict[str, dict] = {}
         dirty: dict[str, list[str]] = {}
@@ -357,7 +358,8 @@ def build(
                 for item in found:
                     bundle_id = _bundle_id(item["record"])
                     entries[bundle_id] = {"key": keys[bundle_id], "record": item["record"], "title": item["title"],
-                                          "json_stat": item["json_stat"], "html_key": None, "html_stat": None}
+                                          "json_stat": item["json_stat"], "html_key": None, "html_stat": None,
+                                          "fragment": None}
 
             # Round 2: pages whose bundle or language switcher changed.
             kept_old = [b for b in (old or {}).get("bundles", []) if shard and b["locale"] not in
@@ -366,13 +368,14 @@ def build(
             for record in [*kept_old, *(e["record"] for e in entries.values())]:
                 if record["status"] == PUBLISHED:
                     published.setdefault(record["article"], []).append(record["locale"])
+            switchers = {article: tuple(_order(tags)) for article, tags in published.items()}
             renders: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
             for bundle_id, entry in entries.items():
                 record = entry["record"]
                 if record["status"] != PUBLISHED:
                     continue
-                tags = tuple(_order(published[record["article"]]))
-                html_key = digest(entry["key"], record["files"]["json"]["sha256"], *tags)
+                tags = switchers[record["article"]]
+                html_key = f"{record['files']['json']['sha256']}:{','.join(tags)}"
                 html = record["files"].get("html")
                 if entry.get("html_key") == html_key and html and file_stat(dist_prefix + html["path"]) == entry["html_stat"]:
                     continue
@@ -388,6 +391,7 @@ def build(
                     entry = entries[f"{tag}/{item['article']}"]
                     entry["record"]["files"]["html"] = item["html"]
                     entry["html_stat"] = item["html_stat"]
+                    entry["fragment"] = None
         finally:
             _CONTEXT.clear()
 
@@ -409,15 +413,30 @@ def build(
                                            "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
             titles = {_bundle_id(e["record"]): e["title"] for e in entries.values()}
-            index_bytes = _index(sources, all_records, titles, dist).encode("utf-8")
+            index_key = digest(sources.site.labels["articles"].text, *(
+                f"{_bundle_id(r)}={titles.get(_bundle_id(r))}" for r in all_records if r["status"] == PUBLISHED))
+            if state.outputs.get("index_key") == index_key and state.outputs.get("index") == file_stat(dist / INDEX):
+                index_bytes = (dist / INDEX).read_bytes()  # the same titles give the same page
+            else:
+                index_bytes = _index(sources, all_records, titles, dist).encode("utf-8")
             if _differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)
-            manifest = _manifest(sources, all_records, index_bytes, locales)
+            manifest = _manifest(sources, [], index_bytes, locales)
+            tags = _order([SOURCE_TAG, *(l.tag for l in locales), *(r["locale"] for r in all_records)])
+            manifest["locales"] = _locales_section(tags)
             if shard and old:
                 merged = {**old.get("locales", {}), **manifest["locales"]}
                 manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
-            out.write(MANIFEST, dumps(manifest))
+            fragments = {}
+            for bundle_id, entry in entries.items():
+                if entry.get("fragment") is None:
+                    entry["fragment"] = dumps(entry["record"]).decode("utf-8")[:-1]
+                fragments[bundle_id] = entry["fragment"]
+            for record in kept_old:
+                fragments[_bundle_id(record)] = dumps(record).decode("utf-8")[:-1]
+            out.write(MANIFEST, dumps_manifest(manifest, [fragments[_bundle_id(r)] for r in all_records]))
+            outputs["index_key"] = index_key
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST))
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
@@ -467,6 +486,25 @@ class _PartialSources(Sources):
 
     def domains(self) -> tuple[str, ...]:
         return (SITE_DOMAIN, *self.__dict__["_paths"])
+
+
+def dumps_manifest(manifest: dict, fragments: list[str]) -> bytes:
+    """``dumps(manifest)`` with its ``bundles`` given as already encoded records.
+
+    The records of unchanged bundles are encoded once and kept: re-encoding 20,000 of
+    them on every rebuild costs more than the rest of a small rebuild. The result is the
+    same bytes (tests/test_incremental.py compares them).
+    """
+    text = dumps(dict(manifest, bundles=[])).decode("utf-8")
+    marker = '"bundles":[]'
+    assert text.count(marker) == 1  # a key; inside a string it would read \"bundles\"
+    return text.replace(marker, '"bundles":[' + ",".join(fragments) + "]", 1).encode("utf-8")
+
+
+def _locales_section(tags: list[str]) -> dict:
+    from pipeline.bundle import fallback_chain, language_info
+
+    return {tag: {**language_info(tag), "fallback": list(fallback_chain(tag))} for tag in tags}
 
 
 def _differs(path: Path, data: bytes) -> bool:
@@ -559,8 +597,6 @@ def _manifest(sources: Sources, records: list[dict], index_bytes: bytes, locales
 
 def manifest_document(source_sha256: str, records: list[dict], index_bytes: bytes, tags: list[str]) -> dict:
     """The manifest (pipeline/schemas/manifest.schema.json) for ``records``, sorted by the caller."""
-    from pipeline.bundle import fallback_chain, language_info
-
     tags = _order([SOURCE_TAG, *tags, *(r["locale"] for r in records)])
     return {
         "schema_version": SCHEMA_VERSION,
@@ -568,7 +604,7 @@ def manifest_document(source_sha256: str, records: list[dict], index_bytes: byte
         "source": {"sha256": source_sha256, "locale": SOURCE_TAG},
         "machine_drafted_notice": "Translations marked review_state 'machine-drafted' were drafted by machine and "
                                   "have not been reviewed by a person.",
-        "locales": {tag: {**language_info(tag), "fallback": list(fallback_chain(tag))} for tag in tags},
+        "locales": _locales_section(tags),
         "bundles": records,
         "index": file_record(INDEX, index_bytes),
     }

@@ -157,3 +157,15 @@ def test_an_edited_article_is_validated_again(root, cli):
     assert result.exit_code == 2
     assert "has no section with the required role 'risks'" in result.stderr
     assert mtimes(root / "dist") == before
+
+
+def test_the_manifest_assembled_from_kept_records_is_plain_json(root):
+    import json
+
+    from pipeline.build import dumps
+
+    build(Project.open(root))
+    fill(root, "fr", "discogram", translate=lambda e: f"[fr2] {e.msgid}")
+    build(Project.open(root))  # most records reused as encoded, fr's encoded again
+    data = (root / "dist/manifest.json").read_bytes()
+    assert data == dumps(json.loads(data))
