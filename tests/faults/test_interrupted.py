@@ -142,8 +142,8 @@ def assert_complete(root: Path) -> None:
 def test_a_build_killed_at_any_write_leaves_a_true_manifest(first: bool, root: Path) -> None:
     if not first:
         assert run(root, "build")[0] == 0
-    # 242 atomic writes in a first build (240 pages, index, manifest) and more with the cache
-    for turn, nth in enumerate([1, 2, 30, 121, 200, 245, 250]):
+    # about 245 atomic writes in a build that rewrites everything: early, middle, late
+    for turn, nth in enumerate([2, 121, 230]):
         if not first or turn:
             change_every_bundle(root, turn)
         code = killed_on_replace(root, nth, "build")
@@ -154,7 +154,7 @@ def test_a_build_killed_at_any_write_leaves_a_true_manifest(first: bool, root: P
 
 def test_a_build_killed_after_a_delay_leaves_a_true_manifest(root: Path) -> None:
     whole = timed(root, "build")
-    for turn, fraction in enumerate([0.2, 0.4, 0.55, 0.7, 0.85, 1.0]):
+    for turn, fraction in enumerate([0.35, 0.55, 0.75, 0.95]):
         change_every_bundle(root, turn)
         killed_after(root, whole * fraction, "build")
         assert_dist_is_true(root / "dist")
@@ -209,7 +209,7 @@ def assert_po_files_whole(root: Path, before: dict[str, bytes], after: dict[str,
     return counts[0], counts[1]
 
 
-@pytest.mark.parametrize("nth", [1, 2, 47, 93])
+@pytest.mark.parametrize("nth", [1, 47])
 def test_update_killed_at_a_write_never_truncates_a_po_file(nth: int, stale) -> None:
     root, before, after = stale
     assert killed_on_replace(root, nth, "update") == -signal.SIGKILL
@@ -222,7 +222,7 @@ def test_update_killed_at_a_write_never_truncates_a_po_file(nth: int, stale) -> 
 def test_update_killed_after_a_delay_never_truncates_a_po_file(stale) -> None:
     root, before, after = stale
     whole = timed(root.parent / "updated", "update")  # an update with nothing to do: start-up and reading
-    for fraction in (0.8, 1.0, 1.2, 1.5, 2.0):
+    for fraction in (0.9, 1.2, 1.6):
         killed_after(root, whole * fraction, "update")
         assert_po_files_whole(root, before, after)
     assert run(root, "update")[0] == 0
