@@ -475,10 +475,18 @@ def load_sources(
     seen: dict[str, str] = {}
     digest = hashlib.sha256()
     if site_path.is_file():
-        digest.update(b"source/site.yaml\0" + site_path.read_bytes() + b"\0")
+        try:
+            digest.update(b"source/site.yaml\0" + site_path.read_bytes() + b"\0")
+        except OSError:
+            pass  # reported by _load_site, which could not read it either
     for path in files:
         display = f"source/articles/{path.name}"
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # a folder named like an article, a file nobody may read
+            problems.append(Problem(f"cannot read file: {exc.strerror}", display, None,
+                                    "each article is one YAML file" if path.is_dir() else None))
+            continue
         digest.update(display.encode() + b"\0" + data + b"\0")
         key = article_key(display, data, required_roles)
         article = cache.get(key) if cache is not None else None

@@ -103,3 +103,14 @@ def test_an_alias_bomb_neither_hangs_nor_exhausts_memory(fault: str | None, buil
         assert (done.returncode, done.stderr.splitlines()) == (2, EXPECTED[fault])
     else:
         assert done.returncode == 0, done.stderr
+
+
+def test_a_folder_named_like_an_article_fails_the_build_cleanly(built: Path, cli) -> None:
+    before = snapshot(built / "dist")
+    (built / "source/articles/lumbar-puncture.yaml").mkdir()
+    result = cli("build", root=built)
+    assert (result.exit_code, result.stdout, result.stderr.splitlines()) == (2, "", [
+        "source/articles/lumbar-puncture.yaml: error: cannot read file: Is a directory",
+        "  hint: each article is one YAML file",
+    ])
+    assert snapshot(built / "dist") == before
