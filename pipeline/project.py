@@ -91,6 +91,14 @@ class Project:
             found.append(locale)
         return found, problems
 
+    def outside_locales(self, path: Path) -> bool:
+        """True when ``path`` resolves outside ``locales/`` (through a link): it must not be read.
+
+        A pull request can add a symbolic link as easily as a file; reading ``/etc/passwd``
+        as a PO file would print its lines in the error.
+        """
+        return not path.resolve().is_relative_to(self.locales_dir.resolve())
+
     def _outside(self, folder: Path) -> str | None:
         """Why ``folder`` (under locales/) must not be read: it leads outside locales/; None if it does not."""
         if not folder.is_symlink():

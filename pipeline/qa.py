@@ -134,12 +134,8 @@ def read_locale(project: Project, locale: Locale, domains: tuple[str, ...]) -> L
 
 
 def _refuse_outside(project: Project, path, display: str) -> None:
-    """A catalogue reached through a link to somewhere outside ``locales/`` is not read.
-
-    A pull request can add a symbolic link as easily as a file; reading
-    ``/etc/passwd`` as a PO file would print its lines in the error.
-    """
-    if not path.resolve().is_relative_to(project.locales_dir.resolve()):
+    """A catalogue reached through a link to somewhere outside ``locales/`` is not read."""
+    if project.outside_locales(path):
         raise CatalogError("the catalogue is a link to a file outside locales/: not read", path=display,
                            hint="replace the link with the PO file itself")
 

@@ -79,6 +79,10 @@ def update_locales(project: Project, locales: list[Locale]) -> UpdateResult:
                 write_po(path, new_catalog(template, locale, domain))
                 created.append(display)
                 continue
+            if project.outside_locales(path):
+                problems.append(Problem("the catalogue is a link to a file outside locales/: not read", display,
+                                        None, "replace the link with the PO file itself"))
+                continue
             try:
                 catalog = read_po(path, display)
             except CatalogError as exc:

@@ -136,3 +136,8 @@ def test_a_catalogue_linked_from_outside_is_not_read(po_root: Path, tmp_path: Pa
     assert "root:x" not in build.stdout + build.stderr
     assert not (po_root / "dist/fr").exists()
     assert (po_root / "dist/de/discogram.json").is_file()
+    update = cli("update", root=po_root)
+    assert (update.exit_code, update.stderr.splitlines()) == (2, [
+        f"{SITE_PO}: error: the catalogue is a link to a file outside locales/: not read",
+        "  hint: replace the link with the PO file itself"])
+    assert site.is_symlink() and secret.read_text(encoding="utf-8") == "root:x:0:0:root:/root:/bin/bash\n"
