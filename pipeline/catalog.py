@@ -422,10 +422,20 @@ def _parse_common(text: str, display: str) -> Catalog | None:
     ordered.metadata = metadata
     return Catalog(
         tuple(Entry(msgid=e.msgid, msgstr=e.msgstr, msgctxt=e.msgctxt, flags=tuple(e.flags),
-                    comment="\n".join(e.comment), extracted="\n".join(e.extracted),
+                    comment=_polib_join(e.comment), extracted=_polib_join(e.extracted),
                     references=tuple(e.references), previous_msgid=e.previous_msgid,
                     previous_msgctxt=e.previous_msgctxt, line=e.line) for e in entries),
         tuple(ordered.ordered_metadata()), "\n".join(comment), FUZZY in header.flags, display)
+
+
+def _polib_join(lines: list[str]) -> str:
+    """Comment lines joined as polib joins them: a line break only after a non-empty start."""
+    text = ""
+    for line in lines:
+        if text:
+            text += "\n"
+        text += line
+    return text
 
 
 def _header_fuzzy(po: polib.POFile) -> bool:
