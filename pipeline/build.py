@@ -408,9 +408,9 @@ def build(
         outputs = {"selection": selection, "source": sources.digest, "bundles": len(all_records)}
         # Nothing evaluated, rendered or removed, and the index and manifest are the files the
         # last build of this selection wrote: they would come out the same, so skip them.
+        last = {k: v for k, v in state.outputs.items() if k != "index_key"}
         untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
-                     and state.outputs == {**outputs, "index": file_stat(dist / INDEX),
-                                           "manifest": file_stat(dist / MANIFEST)})
+                     and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
             titles = {_bundle_id(e["record"]): e["title"] for e in entries.values()}
             index_key = digest(sources.site.labels["articles"].text, *(

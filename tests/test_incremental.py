@@ -169,3 +169,12 @@ def test_the_manifest_assembled_from_kept_records_is_plain_json(root):
     build(Project.open(root))  # most records reused as encoded, fr's encoded again
     data = (root / "dist/manifest.json").read_bytes()
     assert data == dumps(json.loads(data))
+
+
+def test_a_second_no_op_rebuild_rewrites_no_state_either(root):
+    build(Project.open(root))
+    build(Project.open(root))
+    state = root / ".pipeline-cache/build-state.pickle"
+    before = state.stat().st_mtime_ns
+    result = build(Project.open(root))
+    assert (result.written, state.stat().st_mtime_ns) == ([], before)
