@@ -88,13 +88,22 @@ def _bundle_id(record: dict) -> str:
 class _Output:
     """Writes into dist/; before a bundle's files change, the manifest stops listing it."""
 
-    def __init__(self, dist: Path, old_manifest: dict | None) -> None:
+    def __init__(self, dist: Path) -> None:
         self.dist = dist
-        self.listed = list((old_manifest or {}).get("bundles", []))
-        self.old_manifest = old_manifest
+        self._old: dict | None = None
+        self._read = False
         self.written: list[str] = []
         self.removed: list[str] = []
         self.retracted = False
+
+    @property
+    def old_manifest(self) -> dict | None:
+        """The manifest on disk before this build: read when first needed (9 MB at 20,000 bundles)."""
+        if not self._read:
+            self._read = True
+            self._old = _read_manifest(self.dist)
+            self.listed = list((self._old or {}).get("bundles", []))
+        return self._old
 
     def retract(self, ids: set[str], index: bool = False) -> None:
         """Rewrite the manifest without the bundles in ``ids`` (and without the index's hash,
@@ -172,7 +181,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     site_bytes = (project.root / sources.site.path).read_bytes()
     required = project.config.required_roles
     articles = tuple(sources.article(a) for a in article_ids)
-    out = _Output(project.dist_dir, None)
+    out = _Output(project.dist_dir)
     problems: list[Problem] = []
     if tag == SOURCE_TAG:
         verdicts = [None] * len(articles)
@@ -216,7 +225,7 @@ def _render_job(tag: str, items: list[tuple[str, tuple[str, ...]]]) -> tuple[lis
     from pipeline.bundle.html import render_article
 
     dist = _CONTEXT["project"].dist_dir
-    out = _Output(dist, None)
+    out = _Output(dist)
     results = []
     for article_id, tags in items:
         bundle = json.loads((dist / tag / f"{article_id}.json").read_bytes())
@@ -296,16 +305,17 @@ def build(
             articles = [[a.id, a.path] for a in sources.articles]
             known = {"files": file_hashes, "articles": articles, "digest": sources.digest}
         shard = bool(locale_tags)
-        locales, problems = project.select_locales(locale_tags or [])
+        locales, problems = project.select_locales(locale_tags or [], known.get("locale_folders"))
         if project.config.checks:  # a bad [tool.pipeline.checks] fails before dist/ is touched
             from pipeline.qa import validate_policy
 
             validate_policy(project.config, locales)
+        if not shard:
+            known = {**known, "locale_folders": {l.folder: l.tag for l in locales}}
         result = BuildResult(problems=list(problems))
         dist = project.dist_dir
         dist_prefix = str(dist) + os.sep
-        old = _read_manifest(dist)
-        out = _Output(dist, old)
+        out = _Output(dist)
 
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
@@ -362,6 +372,7 @@ def build(
                                           "fragment": None}
 
             # Round 2: pages whose bundle or language switcher changed.
+            old = out.old_manifest if shard else None
             kept_old = [b for b in (old or {}).get("bundles", []) if shard and b["locale"] not in
                         {SOURCE_TAG, *(l.tag for l in locales)} and _files_intact(dist, b)]
             published: dict[str, list[str]] = {}
