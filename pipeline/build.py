@@ -108,7 +108,7 @@ class _Output:
     def retract(self, ids: set[str], index: bool = False) -> None:
         """Rewrite the manifest without the bundles in ``ids`` (and without the index's hash,
         with ``index``), before their files change; nothing when it lists none of them."""
-        if not self.old_manifest:
+        if not ids and not index or not self.old_manifest:
             return
         dropping = [b for b in self.listed if _bundle_id(b) in ids]
         if not dropping and not (index and not self.retracted):
