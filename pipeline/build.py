@@ -88,8 +88,11 @@ def _bundle_id(record: dict) -> str:
 class _Output:
     """Writes into dist/; before a bundle's files change, the manifest stops listing it."""
 
-    def __init__(self, dist: Path) -> None:
+    def __init__(self, dist: Path, known: tuple[dict, list[tuple[str, str, str]]] | None = None) -> None:
         self.dist = dist
+        # The manifest on disk as the last build recorded it: its fields but the bundles, and
+        # each bundle's (id, locale, encoded record). Retracting from it needs no parsing.
+        self.known = known
         self._old: dict | None = None
         self._read = False
         self.written: list[str] = []
@@ -108,7 +111,21 @@ class _Output:
     def retract(self, ids: set[str], index: bool = False) -> None:
         """Rewrite the manifest without the bundles in ``ids`` (and without the index's hash,
         with ``index``), before their files change; nothing when it lists none of them."""
-        if not ids and not index or not self.old_manifest:
+        if not ids and not index:
+            return
+        if self.known is not None:
+            head, listing = self.known
+            if not any(bundle_id in ids for bundle_id, _, _ in listing) and not (index and not self.retracted):
+                return
+            self.retracted = True
+            listing = [item for item in listing if item[0] not in ids]
+            self.known = (head, listing)
+            kept_locales = {locale for _, locale, _ in listing}
+            interim = dict(head, index=None, complete=False,
+                           locales={tag: info for tag, info in head.get("locales", {}).items() if tag in kept_locales})
+            atomic_write_bytes(self.dist / MANIFEST, dumps_manifest(interim, [f for _, _, f in listing]))
+            return
+        if not self.old_manifest:
             return
         dropping = [b for b in self.listed if _bundle_id(b) in ids]
         if not dropping and not (index and not self.retracted):
@@ -289,6 +306,10 @@ def build(
     roles = project.config.required_roles
     with build_lock(project):
         state = BuildState.load(cache_dir, env)
+        from pipeline.bundle import KNOWN_CHAINS, KNOWN_LANGUAGES
+
+        KNOWN_LANGUAGES.update(state.outputs.get("languages", {}))
+        KNOWN_CHAINS.update(state.outputs.get("chains", {}))
         stamps = Stamps(project.root, state.stamps, state.saved_ns)
         parsed = ParsedCache(cache_dir / "parsed", env)
         # source/ exactly as the last build validated it: no need to read it again; the
@@ -315,7 +336,14 @@ def build(
         result = BuildResult(problems=list(problems))
         dist = project.dist_dir
         dist_prefix = str(dist) + os.sep
-        out = _Output(dist)
+        known_manifest = None
+        if (not shard and "head" in state.outputs and state.outputs.get("manifest") == file_stat(dist / MANIFEST)
+                and all(e.get("fragment") for e in state.bundles.values())):
+            ordered = sorted(state.bundles.items(), key=lambda item: (item[1]["record"]["article"],
+                                                                        item[1]["record"]["locale"]))
+            known_manifest = (state.outputs["head"],
+                              [(bundle_id, e["record"]["locale"], e["fragment"]) for bundle_id, e in ordered])
+        out = _Output(dist, known_manifest)
 
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
@@ -419,7 +447,7 @@ def build(
         outputs = {"selection": selection, "source": sources.digest, "bundles": len(all_records)}
         # Nothing evaluated, rendered or removed, and the index and manifest are the files the
         # last build of this selection wrote: they would come out the same, so skip them.
-        last = {k: v for k, v in state.outputs.items() if k != "index_key"}
+        last = {k: v for k, v in state.outputs.items() if k not in ("index_key", "languages", "chains", "head")}
         untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
@@ -447,7 +475,8 @@ def build(
             for record in kept_old:
                 fragments[_bundle_id(record)] = dumps(record).decode("utf-8")[:-1]
             out.write(MANIFEST, dumps_manifest(manifest, [fragments[_bundle_id(r)] for r in all_records]))
-            outputs["index_key"] = index_key
+            outputs.update(index_key=index_key, languages=dict(KNOWN_LANGUAGES), chains=dict(KNOWN_CHAINS),
+                           head={k: v for k, v in manifest.items() if k != "bundles"})
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST))
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
