@@ -88,11 +88,14 @@ def _bundle_id(record: dict) -> str:
 class _Output:
     """Writes into dist/; before a bundle's files change, the manifest stops listing it."""
 
-    def __init__(self, dist: Path, known: tuple[dict, list[tuple[str, str, str]]] | None = None) -> None:
+    def __init__(self, dist: Path, known: Callable[[], tuple | None] | None = None) -> None:
         self.dist = dist
         # The manifest on disk as the last build recorded it: its fields but the bundles, and
-        # each bundle's (id, locale, encoded record). Retracting from it needs no parsing.
-        self.known = known
+        # each bundle's (id, locale, encoded record). Retracting from it needs no parsing;
+        # it is put together only when a retraction happens.
+        self._known_factory = known
+        self._known_made = False
+        self._known: tuple | None = None
         self._old: dict | None = None
         self._read = False
         self.written: list[str] = []
@@ -113,13 +116,16 @@ class _Output:
         with ``index``), before their files change; nothing when it lists none of them."""
         if not ids and not index:
             return
-        if self.known is not None:
-            head, listing = self.known
+        if not self._known_made:
+            self._known_made = True
+            self._known = self._known_factory() if self._known_factory else None
+        if self._known is not None:
+            head, listing = self._known
             if not any(bundle_id in ids for bundle_id, _, _ in listing) and not (index and not self.retracted):
                 return
             self.retracted = True
             listing = [item for item in listing if item[0] not in ids]
-            self.known = (head, listing)
+            self._known = (head, listing)
             kept_locales = {locale for _, locale, _ in listing}
             interim = dict(head, index=None, complete=False,
                            locales={tag: info for tag, info in head.get("locales", {}).items() if tag in kept_locales})
@@ -336,13 +342,14 @@ def build(
         result = BuildResult(problems=list(problems))
         dist = project.dist_dir
         dist_prefix = str(dist) + os.sep
-        known_manifest = None
-        if (not shard and "head" in state.outputs and state.outputs.get("manifest") == file_stat(dist / MANIFEST)
-                and all(e.get("fragment") for e in state.bundles.values())):
+        def known_manifest() -> tuple | None:
+            if (shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST)
+                    or not all(e.get("fragment") for e in state.bundles.values())):
+                return None
             ordered = sorted(state.bundles.items(), key=lambda item: (item[1]["record"]["article"],
                                                                         item[1]["record"]["locale"]))
-            known_manifest = (state.outputs["head"],
-                              [(bundle_id, e["record"]["locale"], e["fragment"]) for bundle_id, e in ordered])
+            return state.outputs["head"], [(bundle_id, e["record"]["locale"], e["fragment"]) for bundle_id, e in ordered]
+
         out = _Output(dist, known_manifest)
 
         # What each bundle is made of, and which ones must be evaluated again.
