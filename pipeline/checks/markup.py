@@ -32,7 +32,10 @@ _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9
 _LINK_TARGET = re.compile(r"\]\(\s*([^)\s]*)")
 _CODE = re.compile(r"`[^`\n]+`")
 _STRONG = re.compile(r"\*\*|__")
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}]*\}|\{\{|\{%", re.DOTALL)
+# Bounded: an unclosed "{{" must not make every later "{{" scan to the end of the text
+# (quadratic: hours on a 3 MB msgstr). No template expression in a sentence is that long.
+_TEMPLATE = re.compile(r"\{\{.{0,400}?\}\}|\{%.{0,400}?%\}|\{#.{0,400}?#\}|\$\{[^}]{0,400}\}|\{\{|\{%",
+                       re.DOTALL)
 _EVENT = re.compile(r"(?i)(?<![a-z])on[a-z]{3,}\s*=")
 _ACTIVE_URL = re.compile(r"(?i)(?:java|vb)\s*script\s*:|data\s*:\s*text/html|livescript\s*:")
 # Always worth saying what they are: these run code or pull in content.
