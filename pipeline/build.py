@@ -146,11 +146,8 @@ class _Output:
 
     def write(self, relative: str, data: bytes) -> bool:
         path = self.dist / relative
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return False
-        except OSError:
-            pass
+        if not fsutil.differs(path, data):
+            return False
         atomic_write_bytes(path, data)
         self.written.append(relative)
         return True
@@ -465,7 +462,7 @@ def build(
                 index_bytes = (dist / INDEX).read_bytes()  # the same titles give the same page
             else:
                 index_bytes = _index(sources, all_records, titles, dist).encode("utf-8")
-            if _differs(dist / INDEX, index_bytes):
+            if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)
             manifest = _manifest(sources, [], index_bytes, locales)
@@ -552,13 +549,6 @@ def _locales_section(tags: list[str]) -> dict:
     from pipeline.bundle import fallback_chain, language_info
 
     return {tag: {**language_info(tag), "fallback": list(fallback_chain(tag))} for tag in tags}
-
-
-def _differs(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size != len(data) or path.read_bytes() != data
-    except OSError:
-        return True
 
 
 def _files_intact(dist: Path, record: dict) -> bool:

@@ -6,13 +6,18 @@ import os
 from pathlib import Path
 
 
+def differs(path: Path, data: bytes) -> bool:
+    """True unless ``path`` holds exactly ``data`` (the size is compared first, for speed)."""
+    try:
+        return path.stat().st_size != len(data) or path.read_bytes() != data
+    except OSError:
+        return True
+
+
 def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds exactly those bytes."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if not differs(path, data):
+        return False
     atomic_write_bytes(path, data)
     return True
 

@@ -69,7 +69,7 @@ class Project:
                 if child.is_symlink() and not child.exists():
                     problems.append(Problem("a broken link, skipped", display))
                 elif not (name.startswith(".") or name.endswith(".pot")):
-                    hint = (f"a locale's catalogues go in locales/<locale>/LC_MESSAGES/<domain>.po"
+                    hint = ("a locale's catalogues go in locales/<locale>/LC_MESSAGES/<domain>.po"
                             if name.endswith(".po") else None)
                     problems.append(Problem("a file where only locale folders belong, skipped", display, None, hint))
                 continue

@@ -15,8 +15,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.build import (INDEX, MANIFEST, PUBLISHED, _bundle_id, _differs, _order, atomic_write_bytes, dumps,
-                            file_record, index_page, manifest_document)
+from pipeline.build import (INDEX, MANIFEST, PUBLISHED, _bundle_id, _order, atomic_write_bytes, dumps, file_record,
+                            index_page, manifest_document)
+from pipeline.fsutil import differs
 from pipeline.bundle import language_info
 from pipeline.bundle.html import render_article
 from pipeline.errors import PipelineError
@@ -86,7 +87,7 @@ def merge_shards(shards: list[Path], out: Path) -> MergeResult:
         data = (shard / info["path"]).read_bytes()
         if hashlib.sha256(data).hexdigest() != info["sha256"]:
             raise ShardError("file does not match the shard's manifest (sha256)", path=str(shard / info["path"]))
-        if _differs(out / info["path"], data):
+        if differs(out / info["path"], data):
             atomic_write_bytes(out / info["path"], data)
             result.written.append(info["path"])
         bundle = json.loads(data)
@@ -95,14 +96,14 @@ def merge_shards(shards: list[Path], out: Path) -> MergeResult:
         tags = _order(published[record["article"]])
         page = render_article(bundle, [language_info(t) for t in tags]).encode("utf-8")
         html_path = f"{record['locale']}/{record['article']}.html"
-        if _differs(out / html_path, page):
+        if differs(out / html_path, page):
             atomic_write_bytes(out / html_path, page)
             result.written.append(html_path)
         record = dict(record, files={"json": info, "html": file_record(html_path, page)})
         records[bundle_id] = record
     ordered = sorted(records.values(), key=lambda r: (r["article"], r["locale"]))
     index = index_page(heading or "Articles", ordered, {}, out).encode("utf-8")
-    if _differs(out / INDEX, index):
+    if differs(out / INDEX, index):
         atomic_write_bytes(out / INDEX, index)
         result.written.append(INDEX)
     manifest = manifest_document(source.pop(), ordered, index, [])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.build.content import copy_source, pseudo, set_translation, translated_root
+from fixtures.build.content import copy_source, set_translation, translated_root
 from pipeline.build import build
 from pipeline.bundle.html import render_article, render_index
 from pipeline.extract import extract

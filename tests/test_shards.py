@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_root
 from tests.test_gate import prepared
 from tests.translate import fill
 

@@ -7,7 +7,6 @@ U+00A0 where English has a space); a line break is not a space.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pipeline.checks import WARNING, Unit, _iter_forms, check
 

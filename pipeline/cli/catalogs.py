@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from pipeline.cli import app
-from pipeline.cli.common import echo_json, project, table, warn
+from pipeline.cli.common import echo_json, project, sources_and_locales, table, warn
 
 
 class Format(str, Enum):
@@ -78,13 +78,9 @@ def status(
     fmt: Format = typer.Option(Format.text, "--format", help="text (a table) or json."),
 ) -> None:
     """Translated, fuzzy and untranslated messages per locale and section; required sections marked *."""
-    from pipeline.source import load_sources
     from pipeline.status import locale_status
 
-    proj = project(ctx)
-    sources = load_sources(proj.root, proj.config.required_roles)
-    chosen, problems = proj.select_locales(locales or [])
-    warn(problems)
+    proj, sources, chosen = sources_and_locales(ctx, locales)
     rows, broken = [], []
     for locale in chosen:
         found, errors = locale_status(proj, sources, locale)

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from pipeline.cli import app
-from pipeline.cli.common import project, warn
+from pipeline.cli.common import sources_and_locales, warn
 
 
 class CheckFormat(str, Enum):
@@ -34,12 +34,8 @@ def check(
     from pipeline.gate import evaluate_locale
     from pipeline.report import github_report, json_report, text_report
     from pipeline.review import approvals_for
-    from pipeline.source import load_sources
 
-    proj = project(ctx)
-    sources = load_sources(proj.root, proj.config.required_roles)
-    chosen, problems = proj.select_locales(locales or [])
-    warn(problems)
+    proj, sources, chosen = sources_and_locales(ctx, locales)
     reports = [evaluate_locale(proj, sources, locale, approvals_for(proj, locale)) for locale in chosen]
     for report in reports:
         warn(report.problems)

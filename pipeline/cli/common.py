@@ -15,6 +15,18 @@ def project(ctx: typer.Context) -> Project:
     return Project.open(ctx.obj["root"] if ctx.obj else ".")
 
 
+def sources_and_locales(ctx: typer.Context, locales: list[str] | None):
+    """The project, its validated English source and the locales named (default: every one on
+    disk, each folder that is not a locale reported as a warning): what most commands start with."""
+    from pipeline.source import load_sources
+
+    proj = project(ctx)
+    sources = load_sources(proj.root, proj.config.required_roles)
+    chosen, problems = proj.select_locales(locales or [])
+    warn(problems)
+    return proj, sources, chosen
+
+
 def warn(problems: Iterable[Problem]) -> None:
     for problem in problems:
         typer.echo(f"{problem.location()}warning: {problem.message}", err=True)

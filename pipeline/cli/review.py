@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from pipeline.cli import app
-from pipeline.cli.common import echo_json, project, table
+from pipeline.cli.common import echo_json, project, sources_and_locales, table, warn
 
 review_app = typer.Typer(
     name="review",
@@ -138,14 +138,9 @@ def status(
     fmt: Format = typer.Option(Format.text, "--format", help="text (a table) or json."),
 ) -> None:
     """Approved, stale (changed since approval) and pending messages per locale and section."""
-    from pipeline.cli.common import warn
     from pipeline.review import review_locale, section_counts, status_json
-    from pipeline.source import load_sources
 
-    proj = project(ctx)
-    sources = load_sources(proj.root, proj.config.required_roles)
-    chosen, problems = proj.select_locales(locales or [])
-    warn(problems)
+    proj, sources, chosen = sources_and_locales(ctx, locales)
     reviews = [review_locale(proj, sources, locale) for locale in chosen]
     for review in reviews:
         warn(review.problems)
