@@ -451,17 +451,13 @@ def build(
         outputs = {"selection": selection, "source": sources.digest, "bundles": len(all_records)}
         # Nothing evaluated, rendered or removed, and the index and manifest are the files the
         # last build of this selection wrote: they would come out the same, so skip them.
-        last = {k: v for k, v in state.outputs.items() if k not in ("index_key", "languages", "chains", "head")}
+        last = {k: v for k, v in state.outputs.items() if k not in ("index_sections", "languages", "chains", "head")}
         untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
             titles = {_bundle_id(e["record"]): e["title"] for e in entries.values()}
-            index_key = digest(sources.site.labels["articles"].text, *(
-                f"{_bundle_id(r)}={titles.get(_bundle_id(r))}" for r in all_records if r["status"] == PUBLISHED))
-            if state.outputs.get("index_key") == index_key and state.outputs.get("index") == file_stat(dist / INDEX):
-                index_bytes = (dist / INDEX).read_bytes()  # the same titles give the same page
-            else:
-                index_bytes = _index(sources, all_records, titles, dist).encode("utf-8")
+            sections = dict(state.outputs.get("index_sections", {}))
+            index_bytes = _index(sources, all_records, titles, dist, sections).encode("utf-8")
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)
@@ -479,7 +475,7 @@ def build(
             for record in kept_old:
                 fragments[_bundle_id(record)] = dumps(record).decode("utf-8")[:-1]
             out.write(MANIFEST, dumps_manifest(manifest, [fragments[_bundle_id(r)] for r in all_records]))
-            outputs.update(index_key=index_key, languages=dict(KNOWN_LANGUAGES), chains=dict(KNOWN_CHAINS),
+            outputs.update(index_sections=sections, languages=dict(KNOWN_LANGUAGES), chains=dict(KNOWN_CHAINS),
                            head={k: v for k, v in manifest.items() if k != "bundles"})
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST))
 
@@ -602,14 +598,20 @@ def _is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp")
 
 
-def _index(sources: Sources, records: list[dict], titles: dict[str, str | None], dist: Path) -> str:
-    return index_page(sources.site.labels["articles"].text, records, titles, dist)
+def _index(sources: Sources, records: list[dict], titles: dict[str, str | None], dist: Path,
+           sections: dict | None = None) -> str:
+    return index_page(sources.site.labels["articles"].text, records, titles, dist, sections)
 
 
-def index_page(heading: str, records: list[dict], titles: dict[str, str | None], dist: Path) -> str:
-    """``dist/index.html``: the published articles by language (titles read back where unknown)."""
+def index_page(heading: str, records: list[dict], titles: dict[str, str | None], dist: Path,
+               sections: dict | None = None) -> str:
+    """``dist/index.html``: the published articles by language (titles read back where unknown).
+
+    ``sections`` (kept by the caller across builds) maps a language to its rendered section
+    and the key it was rendered from: only the languages whose list changed are rendered.
+    """
     from pipeline.bundle import language_info
-    from pipeline.bundle.html import render_index
+    from pipeline.bundle.html import render_index, render_index_section
 
     by_locale: dict[str, list[dict]] = {}
     for record in records:
@@ -623,9 +625,20 @@ def index_page(heading: str, records: list[dict], titles: dict[str, str | None],
                 continue
         by_locale.setdefault(record["locale"], []).append(
             {"href": f"{record['locale']}/{record['article']}.html", "title": title})
-    languages = [{**language_info(tag), "articles": sorted(by_locale[tag], key=lambda a: a["href"])}
-                 for tag in _order(list(by_locale))]
-    return render_index(heading, languages)
+    rendered = []
+    for tag in _order(list(by_locale)):
+        language = {**language_info(tag), "articles": sorted(by_locale[tag], key=lambda a: a["href"])}
+        key = digest(json.dumps(language, sort_keys=True, ensure_ascii=False))
+        known = (sections or {}).get(tag)
+        if known is None or known[0] != key:
+            known = (key, render_index_section(language))
+            if sections is not None:
+                sections[tag] = known
+        rendered.append(known[1])
+    if sections is not None:
+        for tag in set(sections) - set(by_locale):
+            del sections[tag]
+    return render_index(heading, rendered)
 
 
 def _manifest(sources: Sources, records: list[dict], index_bytes: bytes, locales: list[Locale]) -> dict:

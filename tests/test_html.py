@@ -12,7 +12,7 @@ import pytest
 
 from fixtures.build.content import copy_source, set_translation, translated_root
 from pipeline.build import build
-from pipeline.bundle.html import render_article, render_index
+from pipeline.bundle.html import render_article, render_index, render_index_section
 from pipeline.extract import extract
 from pipeline.locales import parse_locale
 from pipeline.project import Project
@@ -337,8 +337,9 @@ def test_index_lists_articles_by_language(root):
 
 
 def test_index_escapes_titles():
-    html = render_index("<i>Articles</i>", [{"tag": "fr", "name": "français", "direction": "ltr",
-                                             "articles": [{"href": "fr/a.html", "title": "<script>x</script>"}]}])
+    html = render_index("<i>Articles</i>", [render_index_section(
+        {"tag": "fr", "name": "français", "direction": "ltr",
+         "articles": [{"href": "fr/a.html", "title": "<script>x</script>"}]})])
     assert "<h1>&lt;i&gt;Articles&lt;/i&gt;</h1>" in html
     assert '<a href="fr/a.html">&lt;script&gt;x&lt;/script&gt;</a>' in html
 

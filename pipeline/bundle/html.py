@@ -98,6 +98,17 @@ def render_article(bundle: dict, languages: list[dict]) -> str:
     return template.render(b=bundle, languages=switcher, notes=_notes(bundle), css=css())
 
 
-def render_index(heading: str, languages: list[dict]) -> str:
-    """``dist/index.html``: ``languages`` is ``{tag, name, direction, articles: [{href, title}]}``."""
-    return environment().get_template("index.html").render(heading=heading, languages=languages, css=css())
+def render_index_section(language: dict) -> str:
+    """One language's part of ``dist/index.html``: ``{tag, name, direction, articles: [{href, title}]}``.
+
+    Rendered apart so that a build can keep the sections of the languages that did not change.
+    """
+    return environment().get_template("index_section.html").render(language=language)
+
+
+def render_index(heading: str, sections: list[str]) -> str:
+    """``dist/index.html`` from the sections :func:`render_index_section` rendered."""
+    from markupsafe import Markup
+
+    return environment().get_template("index.html").render(heading=heading, sections=[Markup(s) for s in sections],
+                                                            css=css())
