@@ -483,7 +483,9 @@ def build(
         if not untouched or new_stamps != state.stamps or known != state.sources:
             keep = {k: v for k, v in previous.items() if shard and k not in keys}
             keep.update(entries)
-            state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known)
+            changed = ({tag for tag, _ in evaluate} | {tag for tag, _ in render}
+                       if set(entries) == set(previous) and state.env == env else None)
+            state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known, changed)
         result.bundles = sorted(records, key=lambda r: (r["article"], r["locale"]))
         result.written = sorted(set(out.written))
         result.removed = out.removed
