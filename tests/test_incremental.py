@@ -185,7 +185,7 @@ def test_a_rebuild_rewrites_only_the_state_of_the_locales_it_changed(root):
     cache = root / ".pipeline-cache"
     before = {p.name: p.stat().st_mtime_ns for p in cache.glob("bundles-*.pickle")}
     assert sorted(before) == ["bundles-ar.pickle", "bundles-de.pickle", "bundles-en.pickle", "bundles-fr.pickle"]
-    fill(root, "de", "discogram", translate=lambda e: f"[de2] {e.msgid}")
+    fill(root, "de", "discogram", translate=lambda e: f"[de-bis] {e.msgid}")
     build(Project.open(root))
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("bundles-*.pickle")}
     assert [name for name in sorted(after) if after[name] != before[name]] == ["bundles-de.pickle"]
