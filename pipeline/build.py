@@ -18,17 +18,18 @@ or its language switcher did. Large builds spread the locales over worker proces
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import fsutil
 from pipeline.buildstate import BuildState, ParsedCache, Stamps, code_digest, digest, file_stat
-from pipeline.bundle import SCHEMA_VERSION
+from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, dumps_manifest,
+                           file_record, files_intact, index_page, locales_section, manifest_document, ordered_tags,
+                           record_id, remove_empty_folders, stale_files)
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale
 from pipeline.project import Project
@@ -36,31 +37,8 @@ from pipeline.source import SITE_DOMAIN, Article, Site, Sources, article_key, lo
 
 # The gate, the checks, Babel and Jinja2 are imported where they are used: a no-op rebuild
 # of 20,000 bundles needs none of them, and importing them costs a fifth of a second.
-PUBLISHED = "published"  # the gate's words (tests/test_incremental.py checks they agree)
-BLOCKED = "blocked"
-
-MANIFEST = "manifest.json"
-INDEX = "index.html"
 # Below this many bundles to evaluate, worker processes cost more than they save.
 PARALLEL_MIN = 200
-
-
-def dumps(data: object) -> bytes:
-    """Deterministic JSON: sorted keys, compact, UTF-8, a final newline.
-
-    Compact because the C encoder serialises it ten times faster than an indented one,
-    and apps parse it; ``python -m json.tool`` shows it indented.
-    """
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def file_record(path: str, data: bytes) -> dict:
-    return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file of dist/: atomic, without fsync (a rebuild recreates it)."""
-    fsutil.atomic_write_bytes(path, data, durable=False)
 
 
 @dataclass
@@ -79,107 +57,6 @@ class BuildResult:
     @property
     def blocked(self) -> list[dict]:
         return [b for b in self.bundles if b["status"] == BLOCKED]
-
-
-def _bundle_id(record: dict) -> str:
-    return f"{record['locale']}/{record['article']}"
-
-
-class _Output:
-    """Writes into dist/; before a bundle's files change, the manifest stops listing it."""
-
-    def __init__(self, dist: Path, known: Callable[[], tuple | None] | None = None) -> None:
-        self.dist = dist
-        # The manifest on disk as the last build recorded it: its fields but the bundles, and
-        # each bundle's (id, locale, encoded record). Retracting from it needs no parsing;
-        # it is put together only when a retraction happens.
-        self._known_factory = known
-        self._known_made = False
-        self._known: tuple | None = None
-        self._old: dict | None = None
-        self._read = False
-        self.written: list[str] = []
-        self.removed: list[str] = []
-        self.retracted = False
-
-    @property
-    def old_manifest(self) -> dict | None:
-        """The manifest on disk before this build: read when first needed (9 MB at 20,000 bundles)."""
-        if not self._read:
-            self._read = True
-            self._old = _read_manifest(self.dist)
-            self.listed = list((self._old or {}).get("bundles", []))
-        return self._old
-
-    def retract(self, ids: set[str], index: bool = False) -> None:
-        """Rewrite the manifest without the bundles in ``ids`` (and without the index's hash,
-        with ``index``), before their files change; nothing when it lists none of them."""
-        if not ids and not index:
-            return
-        if not self._known_made:
-            self._known_made = True
-            self._known = self._known_factory() if self._known_factory else None
-        if self._known is not None:
-            head, listing = self._known
-            if not any(bundle_id in ids for bundle_id, _, _ in listing) and not (index and not self.retracted):
-                return
-            self.retracted = True
-            listing = [item for item in listing if item[0] not in ids]
-            self._known = (head, listing)
-            kept_locales = {locale for _, locale, _ in listing}
-            interim = dict(head, index=None, complete=False,
-                           locales={tag: info for tag, info in head.get("locales", {}).items() if tag in kept_locales})
-            atomic_write_bytes(self.dist / MANIFEST, dumps_manifest(interim, [f for _, _, f in listing]))
-            return
-        if not self.old_manifest:
-            return
-        dropping = [b for b in self.listed if _bundle_id(b) in ids]
-        if not dropping and not (index and not self.retracted):
-            return
-        self.retracted = True
-        self.listed = [b for b in self.listed if _bundle_id(b) not in ids]
-        kept_locales = {b["locale"] for b in self.listed}
-        interim = dict(self.old_manifest, bundles=self.listed, index=None, complete=False,
-                       locales={tag: info for tag, info in self.old_manifest.get("locales", {}).items()
-                                if tag in kept_locales})
-        atomic_write_bytes(self.dist / MANIFEST, dumps(interim))
-
-    def write(self, relative: str, data: bytes) -> bool:
-        path = self.dist / relative
-        if not fsutil.differs(path, data):
-            return False
-        atomic_write_bytes(path, data)
-        self.written.append(relative)
-        return True
-
-    def remove(self, relative: str) -> None:
-        path = self.dist / relative
-        if path.is_file():
-            path.unlink()
-            self.removed.append(relative)
-
-
-@contextlib.contextmanager
-def build_lock(project: Project) -> Iterator[None]:
-    """An exclusive lock for the duration of a build (fcntl.flock; released if the process dies)."""
-    import fcntl
-
-    lock_dir = project.root / ".pipeline-cache"
-    lock_dir.mkdir(exist_ok=True)
-    with open(lock_dir / "build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _read_manifest(dist: Path) -> dict | None:
-    try:
-        data = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and isinstance(data.get("bundles"), list) else None
 
 
 # ----------------------------------------------------------------------------- jobs
@@ -201,7 +78,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     site_bytes = (project.root / sources.site.path).read_bytes()
     required = project.config.required_roles
     articles = tuple(sources.article(a) for a in article_ids)
-    out = _Output(project.dist_dir)
+    out = OutputDir(project.dist_dir)
     problems: list[Problem] = []
     if tag == SOURCE_TAG:
         verdicts = [None] * len(articles)
@@ -245,7 +122,7 @@ def _render_job(tag: str, items: list[tuple[str, tuple[str, ...]]]) -> tuple[lis
     from pipeline.bundle.html import render_article
 
     dist = _CONTEXT["project"].dist_dir
-    out = _Output(dist)
+    out = OutputDir(dist)
     results = []
     for article_id, tags in items:
         bundle = json.loads((dist / tag / f"{article_id}.json").read_bytes())
@@ -347,7 +224,7 @@ def build(
                                                                         item[1]["record"]["locale"]))
             return state.outputs["head"], [(bundle_id, e["record"]["locale"], e["fragment"]) for bundle_id, e in ordered]
 
-        out = _Output(dist, known_manifest)
+        out = OutputDir(dist, known_manifest)
 
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
@@ -398,7 +275,7 @@ def build(
                 out.written.extend(written)
                 result.problems.extend(job_problems)
                 for item in found:
-                    bundle_id = _bundle_id(item["record"])
+                    bundle_id = record_id(item["record"])
                     entries[bundle_id] = {"key": keys[bundle_id], "record": item["record"], "title": item["title"],
                                           "json_stat": item["json_stat"], "html_key": None, "html_stat": None,
                                           "fragment": None}
@@ -406,12 +283,12 @@ def build(
             # Round 2: pages whose bundle or language switcher changed.
             old = out.old_manifest if shard else None
             kept_old = [b for b in (old or {}).get("bundles", []) if shard and b["locale"] not in
-                        {SOURCE_TAG, *(l.tag for l in locales)} and _files_intact(dist, b)]
+                        {SOURCE_TAG, *(l.tag for l in locales)} and files_intact(dist, b)]
             published: dict[str, list[str]] = {}
             for record in [*kept_old, *(e["record"] for e in entries.values())]:
                 if record["status"] == PUBLISHED:
                     published.setdefault(record["article"], []).append(record["locale"])
-            switchers = {article: tuple(_order(tags)) for article, tags in published.items()}
+            switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
             renders: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
             for bundle_id, entry in entries.items():
                 record = entry["record"]
@@ -441,12 +318,12 @@ def build(
         records = [e["record"] for e in entries.values()]
         all_records = sorted([*kept_old, *records], key=lambda r: (r["article"], r["locale"]))
         expected = {info["path"] for r in all_records for info in r["files"].values()}
-        stale = _stale_files(dist, expected, None if not shard else {SOURCE_TAG, *(l.tag for l in locales)})
+        stale = stale_files(dist, expected, None if not shard else {SOURCE_TAG, *(l.tag for l in locales)})
         if stale:
             out.retract({"/".join(p.split("/")[:2]).removesuffix(".json").removesuffix(".html") for p in stale})
             for path in stale:
                 out.remove(path)
-            _remove_empty_folders(dist)
+            remove_empty_folders(dist)
         selection = sorted(l.tag for l in locales) if shard else None
         outputs = {"selection": selection, "source": sources.digest, "bundles": len(all_records)}
         # Nothing evaluated, rendered or removed, and the index and manifest are the files the
@@ -455,15 +332,15 @@ def build(
         untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
-            titles = {_bundle_id(e["record"]): e["title"] for e in entries.values()}
+            titles = {record_id(e["record"]): e["title"] for e in entries.values()}
             sections = dict(state.outputs.get("index_sections", {}))
             index_bytes = _index(sources, all_records, titles, dist, sections).encode("utf-8")
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)
             manifest = _manifest(sources, [], index_bytes, locales)
-            tags = _order([SOURCE_TAG, *(l.tag for l in locales), *(r["locale"] for r in all_records)])
-            manifest["locales"] = _locales_section(tags)
+            tags = ordered_tags([SOURCE_TAG, *(l.tag for l in locales), *(r["locale"] for r in all_records)])
+            manifest["locales"] = locales_section(tags)
             if shard and old:
                 merged = {**old.get("locales", {}), **manifest["locales"]}
                 manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
@@ -473,8 +350,8 @@ def build(
                     entry["fragment"] = dumps(entry["record"]).decode("utf-8")[:-1]
                 fragments[bundle_id] = entry["fragment"]
             for record in kept_old:
-                fragments[_bundle_id(record)] = dumps(record).decode("utf-8")[:-1]
-            out.write(MANIFEST, dumps_manifest(manifest, [fragments[_bundle_id(r)] for r in all_records]))
+                fragments[record_id(record)] = dumps(record).decode("utf-8")[:-1]
+            out.write(MANIFEST, dumps_manifest(manifest, [fragments[record_id(r)] for r in all_records]))
             outputs.update(index_sections=sections, languages=dict(KNOWN_LANGUAGES), chains=dict(KNOWN_CHAINS),
                            head={k: v for k, v in manifest.items() if k != "bundles"})
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST))
@@ -530,133 +407,12 @@ class _PartialSources(Sources):
         return (SITE_DOMAIN, *self.__dict__["_paths"])
 
 
-def dumps_manifest(manifest: dict, fragments: list[str]) -> bytes:
-    """``dumps(manifest)`` with its ``bundles`` given as already encoded records.
-
-    The records of unchanged bundles are encoded once and kept: re-encoding 20,000 of
-    them on every rebuild costs more than the rest of a small rebuild. The result is the
-    same bytes (tests/test_incremental.py compares them).
-    """
-    text = dumps(dict(manifest, bundles=[])).decode("utf-8")
-    marker = '"bundles":[]'
-    assert text.count(marker) == 1  # a key; inside a string it would read \"bundles\"
-    return text.replace(marker, '"bundles":[' + ",".join(fragments) + "]", 1).encode("utf-8")
-
-
-def _locales_section(tags: list[str]) -> dict:
-    from pipeline.bundle import fallback_chain, language_info
-
-    return {tag: {**language_info(tag), "fallback": list(fallback_chain(tag))} for tag in tags}
-
-
-def _files_intact(dist: Path, record: dict) -> bool:
-    for info in record.get("files", {}).values():
-        path = dist / info["path"]
-        try:
-            if path.stat().st_size != info["size"]:
-                return False
-        except OSError:
-            return False
-    return True
-
-
-def _order(tags: list[str]) -> list[str]:
-    """English first, then by tag: a stable order for switchers and the index."""
-    return sorted(set(tags), key=lambda t: (t != SOURCE_TAG, t))
-
-
-def _stale_files(dist: Path, expected: set[str], touched: set[str] | None) -> list[str]:
-    """Bundle files this build did not produce (blocked bundles, deleted articles or locales),
-    and temporary files a killed build left behind."""
-    stale: list[str] = []
-    if not dist.is_dir():
-        return stale
-    for child in sorted(dist.iterdir()):
-        if not child.is_dir() or child.name.startswith("."):
-            if touched is None and child.is_file() and _is_temporary(child.name):
-                stale.append(child.name)
-            continue
-        if touched is not None and child.name not in touched:
-            continue
-        for name in sorted(os.listdir(child)):
-            relative = f"{child.name}/{name}"
-            if relative in expected:
-                continue
-            if name.endswith((".json", ".html")) or _is_temporary(name):
-                if (child / name).is_file():
-                    stale.append(relative)
-    return stale
-
-
-def _remove_empty_folders(dist: Path) -> None:
-    for child in sorted(dist.iterdir()):
-        if child.is_dir() and not child.name.startswith("."):
-            with contextlib.suppress(OSError):
-                child.rmdir()  # only succeeds when empty
-
-
-def _is_temporary(name: str) -> bool:
-    """A temporary file of :func:`atomic_write_bytes` left behind by a build that was killed."""
-    return name.startswith(".") and name.endswith(".tmp")
-
-
 def _index(sources: Sources, records: list[dict], titles: dict[str, str | None], dist: Path,
            sections: dict | None = None) -> str:
     return index_page(sources.site.labels["articles"].text, records, titles, dist, sections)
-
-
-def index_page(heading: str, records: list[dict], titles: dict[str, str | None], dist: Path,
-               sections: dict | None = None) -> str:
-    """``dist/index.html``: the published articles by language (titles read back where unknown).
-
-    ``sections`` (kept by the caller across builds) maps a language to its rendered section
-    and the key it was rendered from: only the languages whose list changed are rendered.
-    """
-    from pipeline.bundle import language_info
-    from pipeline.bundle.html import render_index, render_index_section
-
-    by_locale: dict[str, list[dict]] = {}
-    for record in records:
-        if record["status"] != PUBLISHED:
-            continue
-        title = titles.get(_bundle_id(record))
-        if title is None:  # kept from an earlier shard build: read its title back
-            try:
-                title = json.loads((dist / record["files"]["json"]["path"]).read_bytes())["title"]["text"]
-            except (OSError, ValueError, KeyError):
-                continue
-        by_locale.setdefault(record["locale"], []).append(
-            {"href": f"{record['locale']}/{record['article']}.html", "title": title})
-    rendered = []
-    for tag in _order(list(by_locale)):
-        language = {**language_info(tag), "articles": sorted(by_locale[tag], key=lambda a: a["href"])}
-        key = digest(json.dumps(language, sort_keys=True, ensure_ascii=False))
-        known = (sections or {}).get(tag)
-        if known is None or known[0] != key:
-            known = (key, render_index_section(language))
-            if sections is not None:
-                sections[tag] = known
-        rendered.append(known[1])
-    if sections is not None:
-        for tag in set(sections) - set(by_locale):
-            del sections[tag]
-    return render_index(heading, rendered)
 
 
 def _manifest(sources: Sources, records: list[dict], index_bytes: bytes, locales: list[Locale]) -> dict:
     return manifest_document(sources.digest, records, index_bytes, [l.tag for l in locales])
 
 
-def manifest_document(source_sha256: str, records: list[dict], index_bytes: bytes, tags: list[str]) -> dict:
-    """The manifest (pipeline/schemas/manifest.schema.json) for ``records``, sorted by the caller."""
-    tags = _order([SOURCE_TAG, *tags, *(r["locale"] for r in records)])
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "complete": True,
-        "source": {"sha256": source_sha256, "locale": SOURCE_TAG},
-        "machine_drafted_notice": "Translations marked review_state 'machine-drafted' were drafted by machine and "
-                                  "have not been reviewed by a person.",
-        "locales": _locales_section(tags),
-        "bundles": records,
-        "index": file_record(INDEX, index_bytes),
-    }

@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.build import (INDEX, MANIFEST, PUBLISHED, _bundle_id, _order, atomic_write_bytes, dumps, file_record,
-                            index_page, manifest_document)
+from pipeline.dist import (INDEX, MANIFEST, PUBLISHED, atomic_write_bytes, dumps, file_record, index_page,
+                           manifest_document, ordered_tags, record_id)
 from pipeline.fsutil import differs
 from pipeline.bundle import language_info
 from pipeline.bundle.html import render_article
@@ -61,7 +61,7 @@ def merge_shards(shards: list[Path], out: Path) -> MergeResult:
     origin: dict[str, Path] = {}
     for shard, manifest in manifests:
         for record in manifest["bundles"]:
-            bundle_id = _bundle_id(record)
+            bundle_id = record_id(record)
             known = records.get(bundle_id)
             if known is None:
                 records[bundle_id] = record
@@ -93,7 +93,7 @@ def merge_shards(shards: list[Path], out: Path) -> MergeResult:
         bundle = json.loads(data)
         if heading is None and record["locale"] == SOURCE_TAG:
             heading = bundle["labels"]["articles"]["text"]
-        tags = _order(published[record["article"]])
+        tags = ordered_tags(published[record["article"]])
         page = render_article(bundle, [language_info(t) for t in tags]).encode("utf-8")
         html_path = f"{record['locale']}/{record['article']}.html"
         if differs(out / html_path, page):

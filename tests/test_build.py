@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.build
+import pipeline.dist
 from fixtures.build.content import (
     manifest_mismatches,
     po_path,
@@ -126,13 +127,13 @@ def test_manifest_gives_each_locale_its_fallback_chain(tmp_path):
 
 def test_manifest_is_written_last(root, monkeypatch):
     order: list[str] = []
-    real = pipeline.build.atomic_write_bytes
+    real = pipeline.dist.atomic_write_bytes
 
     def spy(path: Path, data: bytes) -> None:
         order.append(path.relative_to(root / "dist").as_posix())
         real(path, data)
 
-    monkeypatch.setattr(pipeline.build, "atomic_write_bytes", spy)
+    monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", spy)
     build(Project.open(root))
     assert order[-1] == "manifest.json"
     assert order.count("manifest.json") == 1  # no earlier manifest: nothing to retract
@@ -305,7 +306,7 @@ def test_a_build_killed_half_way_leaves_a_true_manifest(root, monkeypatch, fail_
     path = root / "source/site.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("contents: Contents", "contents: Contents list"),
                     encoding="utf-8")
-    real = pipeline.build.atomic_write_bytes
+    real = pipeline.dist.atomic_write_bytes
     calls = []
 
     class Killed(Exception):
@@ -317,7 +318,7 @@ def test_a_build_killed_half_way_leaves_a_true_manifest(root, monkeypatch, fail_
         calls.append(target)
         real(target, data)
 
-    monkeypatch.setattr(pipeline.build, "atomic_write_bytes", dying)
+    monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", dying)
     with pytest.raises(Killed):
         build(Project.open(root), shard)
     assert manifest_mismatches(root / "dist") == []
@@ -329,7 +330,7 @@ def test_a_build_killed_half_way_leaves_a_true_manifest(root, monkeypatch, fail_
         assert sorted(data["locales"]) == kept
     validate(root)
 
-    monkeypatch.setattr(pipeline.build, "atomic_write_bytes", real)
+    monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", real)
     build(Project.open(root))
     assert manifest(root)["complete"] is True
     assert manifest_mismatches(root / "dist") == []

@@ -121,10 +121,10 @@ def test_worker_processes_give_the_same_output(root, monkeypatch):
 
 
 def test_the_builds_status_words_are_the_gates():
-    import pipeline.build
+    import pipeline.dist
     import pipeline.gate
 
-    assert (pipeline.build.PUBLISHED, pipeline.build.BLOCKED) == (pipeline.gate.PUBLISHED, pipeline.gate.BLOCKED)
+    assert (pipeline.dist.PUBLISHED, pipeline.dist.BLOCKED) == (pipeline.gate.PUBLISHED, pipeline.gate.BLOCKED)
 
 
 def test_a_tampered_manifest_is_rewritten_even_when_no_bundle_changed(root):

@@ -1,0 +1,271 @@
+"""The output directory: ``dist/`` written so that it is always right.
+
+Deterministic JSON, atomic writes that happen only when bytes change, the manifest's
+retraction protocol (a manifest never lists a file that is being rewritten), the lock
+that keeps builds apart, stale files, and the index and manifest documents. Used by
+:mod:`pipeline.build` and :mod:`pipeline.shards`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pipeline import fsutil
+from pipeline.buildstate import digest
+from pipeline.bundle import SCHEMA_VERSION
+from pipeline.locales import SOURCE_TAG
+from pipeline.project import Project
+
+# The gate's words (tests/test_incremental.py checks they agree); the gate itself is
+# imported only by the jobs that evaluate bundles.
+PUBLISHED = "published"
+BLOCKED = "blocked"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+
+
+def dumps(data: object) -> bytes:
+    """Deterministic JSON: sorted keys, compact, UTF-8, a final newline.
+
+    Compact because the C encoder serialises it ten times faster than an indented one,
+    and apps parse it; ``python -m json.tool`` shows it indented.
+    """
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def file_record(path: str, data: bytes) -> dict:
+    return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file of dist/: atomic, without fsync (a rebuild recreates it)."""
+    fsutil.atomic_write_bytes(path, data, durable=False)
+
+
+def record_id(record: dict) -> str:
+    return f"{record['locale']}/{record['article']}"
+
+
+class OutputDir:
+    """Writes into dist/; before a bundle's files change, the manifest stops listing it."""
+
+    def __init__(self, dist: Path, known: Callable[[], tuple | None] | None = None) -> None:
+        self.dist = dist
+        # The manifest on disk as the last build recorded it: its fields but the bundles, and
+        # each bundle's (id, locale, encoded record). Retracting from it needs no parsing;
+        # it is put together only when a retraction happens.
+        self._known_factory = known
+        self._known_made = False
+        self._known: tuple | None = None
+        self._old: dict | None = None
+        self._read = False
+        self.written: list[str] = []
+        self.removed: list[str] = []
+        self.retracted = False
+
+    @property
+    def old_manifest(self) -> dict | None:
+        """The manifest on disk before this build: read when first needed (9 MB at 20,000 bundles)."""
+        if not self._read:
+            self._read = True
+            self._old = read_manifest(self.dist)
+            self.listed = list((self._old or {}).get("bundles", []))
+        return self._old
+
+    def retract(self, ids: set[str], index: bool = False) -> None:
+        """Rewrite the manifest without the bundles in ``ids`` (and without the index's hash,
+        with ``index``), before their files change; nothing when it lists none of them."""
+        if not ids and not index:
+            return
+        if not self._known_made:
+            self._known_made = True
+            self._known = self._known_factory() if self._known_factory else None
+        if self._known is not None:
+            head, listing = self._known
+            if not any(bundle_id in ids for bundle_id, _, _ in listing) and not (index and not self.retracted):
+                return
+            self.retracted = True
+            listing = [item for item in listing if item[0] not in ids]
+            self._known = (head, listing)
+            kept_locales = {locale for _, locale, _ in listing}
+            interim = dict(head, index=None, complete=False,
+                           locales={tag: info for tag, info in head.get("locales", {}).items() if tag in kept_locales})
+            atomic_write_bytes(self.dist / MANIFEST, dumps_manifest(interim, [f for _, _, f in listing]))
+            return
+        if not self.old_manifest:
+            return
+        dropping = [b for b in self.listed if record_id(b) in ids]
+        if not dropping and not (index and not self.retracted):
+            return
+        self.retracted = True
+        self.listed = [b for b in self.listed if record_id(b) not in ids]
+        kept_locales = {b["locale"] for b in self.listed}
+        interim = dict(self.old_manifest, bundles=self.listed, index=None, complete=False,
+                       locales={tag: info for tag, info in self.old_manifest.get("locales", {}).items()
+                                if tag in kept_locales})
+        atomic_write_bytes(self.dist / MANIFEST, dumps(interim))
+
+    def write(self, relative: str, data: bytes) -> bool:
+        path = self.dist / relative
+        if not fsutil.differs(path, data):
+            return False
+        atomic_write_bytes(path, data)
+        self.written.append(relative)
+        return True
+
+    def remove(self, relative: str) -> None:
+        path = self.dist / relative
+        if path.is_file():
+            path.unlink()
+            self.removed.append(relative)
+
+
+@contextlib.contextmanager
+def build_lock(project: Project) -> Iterator[None]:
+    """An exclusive lock for the duration of a build (fcntl.flock; released if the process dies)."""
+    import fcntl
+
+    lock_dir = project.root / ".pipeline-cache"
+    lock_dir.mkdir(exist_ok=True)
+    with open(lock_dir / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(dist: Path) -> dict | None:
+    try:
+        data = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("bundles"), list) else None
+
+
+def dumps_manifest(manifest: dict, fragments: list[str]) -> bytes:
+    """``dumps(manifest)`` with its ``bundles`` given as already encoded records.
+
+    The records of unchanged bundles are encoded once and kept: re-encoding 20,000 of
+    them on every rebuild costs more than the rest of a small rebuild. The result is the
+    same bytes (tests/test_incremental.py compares them).
+    """
+    text = dumps(dict(manifest, bundles=[])).decode("utf-8")
+    marker = '"bundles":[]'
+    assert text.count(marker) == 1  # a key; inside a string it would read \"bundles\"
+    return text.replace(marker, '"bundles":[' + ",".join(fragments) + "]", 1).encode("utf-8")
+
+
+def locales_section(tags: list[str]) -> dict:
+    from pipeline.bundle import fallback_chain, language_info
+
+    return {tag: {**language_info(tag), "fallback": list(fallback_chain(tag))} for tag in tags}
+
+
+def files_intact(dist: Path, record: dict) -> bool:
+    for info in record.get("files", {}).values():
+        path = dist / info["path"]
+        try:
+            if path.stat().st_size != info["size"]:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def ordered_tags(tags: list[str]) -> list[str]:
+    """English first, then by tag: a stable order for switchers and the index."""
+    return sorted(set(tags), key=lambda t: (t != SOURCE_TAG, t))
+
+
+def stale_files(dist: Path, expected: set[str], touched: set[str] | None) -> list[str]:
+    """Bundle files this build did not produce (blocked bundles, deleted articles or locales),
+    and temporary files a killed build left behind."""
+    stale: list[str] = []
+    if not dist.is_dir():
+        return stale
+    for child in sorted(dist.iterdir()):
+        if not child.is_dir() or child.name.startswith("."):
+            if touched is None and child.is_file() and is_temporary(child.name):
+                stale.append(child.name)
+            continue
+        if touched is not None and child.name not in touched:
+            continue
+        for name in sorted(os.listdir(child)):
+            relative = f"{child.name}/{name}"
+            if relative in expected:
+                continue
+            if name.endswith((".json", ".html")) or is_temporary(name):
+                if (child / name).is_file():
+                    stale.append(relative)
+    return stale
+
+
+def remove_empty_folders(dist: Path) -> None:
+    for child in sorted(dist.iterdir()):
+        if child.is_dir() and not child.name.startswith("."):
+            with contextlib.suppress(OSError):
+                child.rmdir()  # only succeeds when empty
+
+
+def is_temporary(name: str) -> bool:
+    """A temporary file of :func:`atomic_write_bytes` left behind by a build that was killed."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def index_page(heading: str, records: list[dict], titles: dict[str, str | None], dist: Path,
+               sections: dict | None = None) -> str:
+    """``dist/index.html``: the published articles by language (titles read back where unknown).
+
+    ``sections`` (kept by the caller across builds) maps a language to its rendered section
+    and the key it was rendered from: only the languages whose list changed are rendered.
+    """
+    from pipeline.bundle import language_info
+    from pipeline.bundle.html import render_index, render_index_section
+
+    by_locale: dict[str, list[dict]] = {}
+    for record in records:
+        if record["status"] != PUBLISHED:
+            continue
+        title = titles.get(record_id(record))
+        if title is None:  # kept from an earlier shard build: read its title back
+            try:
+                title = json.loads((dist / record["files"]["json"]["path"]).read_bytes())["title"]["text"]
+            except (OSError, ValueError, KeyError):
+                continue
+        by_locale.setdefault(record["locale"], []).append(
+            {"href": f"{record['locale']}/{record['article']}.html", "title": title})
+    rendered = []
+    for tag in ordered_tags(list(by_locale)):
+        language = {**language_info(tag), "articles": sorted(by_locale[tag], key=lambda a: a["href"])}
+        key = digest(json.dumps(language, sort_keys=True, ensure_ascii=False))
+        known = (sections or {}).get(tag)
+        if known is None or known[0] != key:
+            known = (key, render_index_section(language))
+            if sections is not None:
+                sections[tag] = known
+        rendered.append(known[1])
+    if sections is not None:
+        for tag in set(sections) - set(by_locale):
+            del sections[tag]
+    return render_index(heading, rendered)
+
+
+def manifest_document(source_sha256: str, records: list[dict], index_bytes: bytes, tags: list[str]) -> dict:
+    """The manifest (pipeline/schemas/manifest.schema.json) for ``records``, sorted by the caller."""
+    tags = ordered_tags([SOURCE_TAG, *tags, *(r["locale"] for r in records)])
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "complete": True,
+        "source": {"sha256": source_sha256, "locale": SOURCE_TAG},
+        "machine_drafted_notice": "Translations marked review_state 'machine-drafted' were drafted by machine and "
+                                  "have not been reviewed by a person.",
+        "locales": locales_section(tags),
+        "bundles": records,
+        "index": file_record(INDEX, index_bytes),
+    }
