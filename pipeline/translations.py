@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from pipeline.catalog import Catalog, merge_catalog, read_po, write_po
+from pipeline.catalog import Catalog, read_po, write_po
+from pipeline.merge import merge_catalog
 from pipeline.errors import CatalogError, Problem, UsageError
 from pipeline.locales import Locale
 from pipeline.project import Project

@@ -1,6 +1,6 @@
 """``update``: merging the templates into the PO files loses nothing.
 
-The first half tests :func:`pipeline.catalog.merge_catalog` on small catalogues; the
+The first half tests :func:`pipeline.merge.merge_catalog` on small catalogues; the
 second runs ``pipeline extract`` + ``pipeline update`` on the shipped article, edited the
 way a content editor edits it; the last test lets hypothesis do the editing.
 """
@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_root
-from pipeline.catalog import Catalog, Entry, merge_catalog, read_po, render_po, write_po
+from pipeline.catalog import Catalog, Entry, read_po, render_po, write_po
+from pipeline.merge import merge_catalog
 from pipeline.extract import extract
 from pipeline.locales import parse_locale
 from pipeline.project import Project
