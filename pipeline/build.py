@@ -265,6 +265,7 @@ def build(
             if progress:
                 progress(done[0], max(jobs_total[0] + jobs_total[1], done[0]))
 
+        index_changed = False  # a bundle's title or status changed: the index page must follow
         _CONTEXT.update(project=project, sources=sources)
         try:
             # Round 1: the gate and the JSON bundles of what changed, a locale per job.
@@ -276,6 +277,10 @@ def build(
                 result.problems.extend(job_problems)
                 for item in found:
                     bundle_id = record_id(item["record"])
+                    before = previous.get(bundle_id)
+                    if (before is None or before["title"] != item["title"]
+                            or before["record"]["status"] != item["record"]["status"]):
+                        index_changed = True
                     entries[bundle_id] = {"key": keys[bundle_id], "record": item["record"], "title": item["title"],
                                           "json_stat": item["json_stat"], "html_key": None, "html_stat": None,
                                           "fragment": None}
@@ -328,13 +333,20 @@ def build(
         outputs = {"selection": selection, "source": sources.digest, "bundles": len(all_records)}
         # Nothing evaluated, rendered or removed, and the index and manifest are the files the
         # last build of this selection wrote: they would come out the same, so skip them.
-        last = {k: v for k, v in state.outputs.items() if k not in ("index_sections", "languages", "chains", "head")}
+        last = {k: v for k, v in state.outputs.items()
+                if k not in ("index_sections", "index_heading", "languages", "chains", "head")}
         untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
-            titles = {record_id(e["record"]): e["title"] for e in entries.values()}
             sections = dict(state.outputs.get("index_sections", {}))
-            index_bytes = _index(sources, all_records, titles, dist, sections).encode("utf-8")
+            heading = sources.site.labels["articles"].text
+            if (not index_changed and not stale and set(entries) == set(previous) and not shard
+                    and state.outputs.get("index_heading") == heading
+                    and state.outputs.get("index") == file_stat(dist / INDEX)):
+                index_bytes = (dist / INDEX).read_bytes()  # the same titles and statuses: the same page
+            else:
+                titles = {record_id(e["record"]): e["title"] for e in entries.values()}
+                index_bytes = _index(sources, all_records, titles, dist, sections).encode("utf-8")
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)
@@ -352,7 +364,8 @@ def build(
             for record in kept_old:
                 fragments[record_id(record)] = dumps(record).decode("utf-8")[:-1]
             out.write(MANIFEST, dumps_manifest(manifest, [fragments[record_id(r)] for r in all_records]))
-            outputs.update(index_sections=sections, languages=dict(KNOWN_LANGUAGES), chains=dict(KNOWN_CHAINS),
+            outputs.update(index_sections=sections, index_heading=heading, languages=dict(KNOWN_LANGUAGES),
+                           chains=dict(KNOWN_CHAINS),
                            head={k: v for k, v in manifest.items() if k != "bundles"})
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST))
 

@@ -190,3 +190,18 @@ def test_a_rebuild_rewrites_only_the_state_of_the_locales_it_changed(root):
     after = {p.name: p.stat().st_mtime_ns for p in cache.glob("bundles-*.pickle")}
     assert [name for name in sorted(after) if after[name] != before[name]] == ["bundles-de.pickle"]
     assert build(Project.open(root)).written == []  # and the split state reads back whole
+
+
+def test_the_index_follows_a_changed_heading_and_a_changed_title(root):
+    build(Project.open(root))
+    site = root / "source/site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("articles: Articles", "articles: Patient articles"),
+                    encoding="utf-8")
+    build(Project.open(root))
+    index = (root / "dist/index.html").read_text(encoding="utf-8")
+    assert "<h1>Patient articles</h1>" in index
+    fill(root, "fr", "discogram", translate=lambda e: "La discographie, expliquée" if e.msgctxt == "discogram/title"
+         else f"[xx] {e.msgid}")
+    build(Project.open(root))
+    assert '<a href="fr/discogram.html">La discographie, expliquée</a>' in (root / "dist/index.html").read_text(
+        encoding="utf-8")
