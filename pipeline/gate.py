@@ -280,14 +280,23 @@ def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | No
     problems = (*(data.glossary_error.problems if data.glossary_error else ()),
                 *catalog_problems(project, sources, data))
     findings = {domain: check_domain(sources, data, domain, config, policy, errors_only) for domain in domains}
+    # Files that, unreadable, leave a rule of the gate unchecked: a glossary always (its terms
+    # guard the required sections), the review ledger where review is required.
+    blockers = []
+    if data.glossary_error is not None:
+        blockers.append(Reason("malformed-glossary", data.glossary_error.message, data.glossary_error.path or "",
+                               data.glossary_error.line))
+    ledger_error = getattr(approvals, "error", None)
+    if ledger_error is not None:
+        problems = (*problems, *ledger_error.problems)
+        if config.require_review:
+            blockers.append(Reason("malformed-ledger", f"the review ledger cannot be read, so no approval can be "
+                                   f"checked: {ledger_error.message}", ledger_error.path or "", ledger_error.line))
     verdicts = []
     for article in chosen:
         verdict = evaluate_bundle(sources, article, data, findings, config, approvals or _no_approvals)
-        if data.glossary_error is not None:
-            error = data.glossary_error
-            verdict = Verdict(verdict.article, verdict.locale, BLOCKED,
-                              verdict.reasons + (Reason("malformed-glossary", error.message, error.path or "",
-                                                        error.line),),
+        if blockers:
+            verdict = Verdict(verdict.article, verdict.locale, BLOCKED, verdict.reasons + tuple(blockers),
                               verdict.coverage, verdict.review_state, verdict.texts, verdict.findings)
         verdicts.append(verdict)
     return LocaleReport(locale.tag, findings, tuple(verdicts), problems)

@@ -229,15 +229,24 @@ def test_status_counts_orphaned_records_and_refuses_a_malformed_ledger(source_ro
         2, "locales/de/reviews.yaml:1: error: 'approvals' must be a list of records")
 
 
-def test_a_malformed_ledger_never_breaks_check_or_build(source_root, cli):
+def test_a_malformed_ledger_is_reported_by_check_and_blocks_only_under_review(source_root, cli):
     root = prepared(source_root, "de")
     cli("review", "approve", "de", "--reviewer", ALICE, root=root)
     (root / "locales/de/reviews.yaml").write_text("approvals:\n- domain: 'site\n", encoding="utf-8")
-    assert cli("check", "de", root=root).exit_code == 0  # review not required: nothing to block
+    warning = "locales/de/reviews.yaml:3: warning: invalid YAML: found unexpected end of stream"
+    relaxed = cli("check", "de", root=root)  # review not required: said, but nothing to block
+    assert (relaxed.exit_code, relaxed.stderr.splitlines()[0]) == (0, warning)
     policy(root, require_review=True)
     result = cli("check", "de", root=root)
     assert (result.exit_code, result.stdout.splitlines()[-1]) == (1, "0 published, 1 blocked")
     assert result.stdout.count("blocked [unreviewed]") == 11  # the gate sees no approval at all
+    assert ("  locales/de/reviews.yaml:3: blocked [malformed-ledger] the review ledger cannot be read, so no "
+            "approval can be checked: invalid YAML: found unexpected end of stream") in result.stdout.splitlines()
+    built = cli("build", root=root)
+    assert built.stderr.splitlines()[0] == warning
+    manifest = json.loads((root / "dist/manifest.json").read_text(encoding="utf-8"))
+    (record,) = [b for b in manifest["bundles"] if b["locale"] == "de"]
+    assert record["reasons"][-1]["rule"] == "malformed-ledger"
     status = cli("review", "status", "de", root=root)
     assert (status.exit_code, status.stderr.splitlines()[0]) == (
         2, "locales/de/reviews.yaml:3: error: invalid YAML: found unexpected end of stream")

@@ -349,8 +349,9 @@ def save_ledger(project: Project, locale: Locale, approvals: list[Approval] | tu
 class ApprovalLookup:
     """The gate's view of a ledger: valid approvals (a count) and void ones (a reason)."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, error: PipelineError | None = None) -> None:
         self.ledger = ledger
+        self.error = error  # the ledger could not be read: the gate reports it, and blocks under review
 
     def __call__(self, locale_tag: str, domain: str, message: Message, translation: str) -> int:
         return self.ledger.count(domain, message.context, message.text, translation)
@@ -367,14 +368,13 @@ class ApprovalLookup:
 def approvals_for(project: Project, locale: Locale) -> ApprovalLookup:
     """The gate's approval lookup for ``locale``; a malformed ledger counts as no approvals.
 
-    ``pipeline review status`` reports a malformed ledger as an error; the gate only sees
-    nothing approved, which blocks required sections when review is required.
+    The lookup carries the error: ``check`` and ``build`` print it as a warning, and where
+    review is required the gate blocks the locale's bundles naming the ledger's line.
     """
     try:
-        ledger = load_ledger(project, locale)
-    except PipelineError:
-        ledger = Ledger("")
-    return ApprovalLookup(ledger)
+        return ApprovalLookup(load_ledger(project, locale))
+    except PipelineError as error:
+        return ApprovalLookup(Ledger(""), error)
 
 
 def ledger_problems(project: Project, locale: Locale) -> list[Problem]:
