@@ -146,11 +146,6 @@ def _refuse_outside(project: Project, path, display: str) -> None:
 _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*([0-9]+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$", re.S)
 # No language has more (CLDR: Arabic and Welsh have six).
 MAX_PLURAL_FORMS = 6
-# A translation this much longer than the longest sensible text is not checked: a paste
-# accident or worse. Checks run in linear time on sensible text; some (the markup check's
-# template syntax) take quadratic time on pathological text of megabytes.
-MAX_TRANSLATION_CHARS = 10_000
-MAX_TRANSLATION_RATIO = 4
 
 
 @lru_cache(maxsize=256)
@@ -248,12 +243,9 @@ def catalog_problems(project: Project, sources: Sources, data: LocaleCatalogs) -
 
 
 def _oversized(entry: Entry) -> str | None:
-    limit = max(MAX_TRANSLATION_CHARS, MAX_TRANSLATION_RATIO * max(len(entry.msgid), len(entry.msgid_plural)))
-    longest = max(len(text) for text in (entry.msgstr, *entry.msgstr_plural))
-    if longest <= limit:
-        return None
-    return (f"the translation is {longest:,} characters, far beyond any text of an article (at most {limit:,} "
-            f"for this one); it was not checked further and is not shown: was something pasted in by mistake?")
+    from pipeline.checks.length import oversized
+
+    return oversized(entry.msgid, entry.msgid_plural, (entry.msgstr, *entry.msgstr_plural))
 
 
 def unit_for(message: Message, entry: Entry, data: LocaleCatalogs, required: bool, domain: str) -> Unit:
@@ -312,7 +304,7 @@ def _unchecked(entry: Entry, catalog: Catalog, path: str) -> Finding | None:
     """
     oversized = _oversized(entry)
     if oversized is not None:
-        return Finding("length-ratio", ERROR, oversized, path, entry.line, entry.msgctxt or "", entry.msgid)
+        return Finding("size", ERROR, oversized, path, entry.line, entry.msgctxt or "", entry.msgid)
     if entry.msgid_plural:
         problem = plural_forms_problem(catalog.meta("Plural-Forms"))
         if problem is not None:

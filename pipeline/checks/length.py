@@ -1,8 +1,9 @@
-"""Length ratio: a translation far shorter or longer than the source has lost or gained something."""
+"""Length: a translation far shorter or longer than the source has lost or gained something,
+and one of megabytes is no translation at all."""
 
 from __future__ import annotations
 
-from pipeline.checks import WARNING, Unit, _iter_forms, check
+from pipeline.checks import ERROR, WARNING, Unit, _iter_forms, check
 from pipeline.checks._locale import locale_info
 
 # Below this many characters of English the ratio says nothing ('Purpose' -> 'Objectif').
@@ -36,3 +37,27 @@ def length_ratio(unit: Unit):
         hint = "check that nothing was left out" if ratio < low else "check that nothing was added or repeated"
         yield (f"the translation is {length} characters, {ratio:.0%} of the source's {len(source)}{where}; "
                f"{low:.0%}–{high:.0%} is usual for {info.name}: {hint}")
+
+
+# No text of an article comes near this; a translation beyond it was pasted in by mistake, and
+# is not checked further (pipeline.qa runs this check before every other one).
+MAX_TRANSLATION_CHARS = 10_000
+MAX_TRANSLATION_RATIO = 4
+
+
+def oversized(source: str, source_plural: str, translations: tuple[str, ...]) -> str | None:
+    """The finding for a translation far beyond any text of an article, or None."""
+    limit = max(MAX_TRANSLATION_CHARS, MAX_TRANSLATION_RATIO * max(len(source), len(source_plural)))
+    longest = max(len(text) for text in translations)
+    if longest <= limit:
+        return None
+    return (f"the translation is {longest:,} characters, far beyond any text of an article (at most {limit:,} "
+            f"for this one); it was not checked further and is not shown: was something pasted in by mistake?")
+
+
+@check("size", ERROR)
+def size(unit: Unit):
+    """A translation is at most 10,000 characters (or 4 times its English): more was pasted in by mistake."""
+    found = oversized(unit.source, unit.source_plural, unit.forms)
+    if found:
+        yield found

@@ -46,3 +46,14 @@ def test_out_of_range_is_a_warning(tag, source, translation, message):
 ])
 def test_short_sources_are_not_measured(tag, source, translation):
     assert findings_of("length-ratio", unit(tag, source, translation)) == []
+
+
+@pytest.mark.parametrize("tag, text, expected", [
+    ("fr", "Réactions allergiques au produit de contraste", []),
+    ("fr", "x" * 10_000, []),  # long, but within what an article may hold
+    ("fr", "Réactions allergiques. " * 500,
+     [("error", "the translation is 11,500 characters, far beyond any text of an article (at most 10,000 for this "
+                "one); it was not checked further and is not shown: was something pasted in by mistake?")]),
+])
+def test_size_refuses_a_translation_of_pasted_pages(tag, text, expected):
+    assert findings_of("size", unit(tag, ENGLISH["allergic"][0], text)) == expected

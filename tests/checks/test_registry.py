@@ -18,6 +18,7 @@ EXPECTED = {
     "end-punctuation": WARNING,
     "glossary": ERROR,
     "length-ratio": WARNING,
+    "size": ERROR,
     "markup": ERROR,
     "numbers": ERROR,
     "placeholders": ERROR,

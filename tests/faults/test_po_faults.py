@@ -311,9 +311,9 @@ def test_a_multi_megabyte_translation_in_a_required_section_blocks_quickly(po_ro
                "one); it was not checked further and is not shown: was something pasted in by mistake?")
     assert check.exit_code == 1
     assert check.stdout.splitlines()[:3] == [
-        f"{SITE_PO}:{line}: error [length-ratio] {finding}",
+        f"{SITE_PO}:{line}: error [size] {finding}",
         "fr discogram: BLOCKED (coverage 96.2%, 1 fallback to English, unreviewed)",
-        f"  {SITE_PO}:{line}: blocked [qa-error] [length-ratio] {finding} in required section 'disclaimer'",
+        f"  {SITE_PO}:{line}: blocked [qa-error] [size] {finding} in required section 'disclaimer'",
     ]
     assert statuses(po_root) == {"de": "published", "en": "published", "fr": "blocked"}
     # Unguarded, the markup check alone takes hours on this text; guarded, seconds. The bound is loose.
