@@ -152,12 +152,15 @@ def run_checks(
     return findings
 
 
-def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str]]:
-    """Each translated form with its plural index (None for a singular message)."""
-    if unit.source_plural:
-        yield from enumerate(unit.translations)
-    else:
-        yield None, unit.translation
+def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str, str, str]]:
+    """Each translated form: its plural index (None for a singular message), its text, the
+    English it translates (msgid for form 0, msgid_plural for the others), and the words that
+    say which form a message is about (" (plural form 2)", or nothing)."""
+    if not unit.source_plural:
+        yield None, unit.translation, unit.source, ""
+        return
+    for index, text in enumerate(unit.translations):
+        yield index, text, unit.source if not index else unit.source_plural, f" (plural form {index})"
 
 
 # Registration happens on import; keep this list in step with the modules.

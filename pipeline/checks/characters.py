@@ -28,11 +28,9 @@ _ANY = re.compile("[" + "".join(sorted(_BIDI | _ZERO_WIDTH)) + "]")
 @check("control-characters", ERROR)
 def control_characters(unit: Unit):
     """No bidirectional override or zero-width character in the translation (bidi: error in required sections)."""
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text or not _ANY.search(text):
             continue
-        source = unit.source if not index else unit.source_plural
-        where = "" if index is None else f" (plural form {index})"
         in_source = Counter(_ANY.findall(source))
         positions: dict[str, list[int]] = {}
         for match in _ANY.finditer(text):

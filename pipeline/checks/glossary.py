@@ -21,10 +21,9 @@ def glossary(unit: Unit):
     # A dropped negation in the disclaimer or the risks blocks the bundle; elsewhere it warns.
     level = ERROR if unit.required else WARNING
     where_file = f" ({locale_glossary.path}:{{line}})" if locale_glossary.path else ""
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text:
             continue
-        where = "" if index is None else f" (plural form {index})"
         normalized = normalize(text)
         for term, form in found:
             if term.in_normalized(normalized):

@@ -23,8 +23,8 @@ def bounds(script: str) -> tuple[float, float]:
 @check("length-ratio", WARNING)
 def length_ratio(unit: Unit):
     """The translation's length is within the usual range for its language (texts of 30+ characters)."""
-    for index, text in _iter_forms(unit):
-        source = (unit.source if not index else unit.source_plural).strip()
+    for index, text, source, where in _iter_forms(unit):
+        source = source.strip()
         if not text or len(source) < MIN_SOURCE_LENGTH:
             continue
         info = locale_info(unit.locale)
@@ -33,7 +33,6 @@ def length_ratio(unit: Unit):
         ratio = length / len(source)
         if low <= ratio <= high:
             continue
-        where = "" if index is None else f" (plural form {index})"
         hint = "check that nothing was left out" if ratio < low else "check that nothing was added or repeated"
         yield (f"the translation is {length} characters, {ratio:.0%} of the source's {len(source)}{where}; "
                f"{low:.0%}–{high:.0%} is usual for {info.name}: {hint}")

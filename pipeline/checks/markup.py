@@ -79,11 +79,9 @@ def markup(unit: Unit):
     """HTML tags, URLs, e-mail addresses, inline markup and template syntax match the source; no script."""
     sources = unit.source + "\n" + unit.source_plural
     source_has_markup = _MARKERS.search(sources) is not None
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text or not source_has_markup and not _MARKERS.search(text):
             continue
-        source = unit.source if not index else unit.source_plural
-        where = "" if index is None else f" (plural form {index})"
         source_tags, tags = _tags(source), _tags(text)
         for tag in sorted(Counter(tags) - Counter(source_tags)):
             name = tag.strip("</>")

@@ -206,16 +206,14 @@ def numbers(unit: Unit):
     if not any(_DIGIT.search(t) for t in sources) and not any(_DIGIT.search(t) for t in unit.forms):
         return
     info = locale_info(unit.locale)
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text:
             continue
         found = find_numbers(text, info)
         # Plural form 0 answers the msgid, the others msgid_plural; a form that matches
         # either is fine (French uses form 0 for 0 and 1, Arabic has six forms).
-        own = unit.source if not index else unit.source_plural
         other = unit.source_plural if not index else unit.source
-        where = "" if index is None else f" (plural form {index})"
-        problems = list(_compare(find_numbers(own), found, own, where, info, unit.locale.babel_id))
+        problems = list(_compare(find_numbers(source), found, source, where, info, unit.locale.babel_id))
         if problems and index is not None:
             if not list(_compare(find_numbers(other), found, other, where, info, unit.locale.babel_id)):
                 continue

@@ -16,11 +16,10 @@ def placeholders(unit: Unit):
     if "{" not in unit.source and not any("{" in text for text in unit.forms):
         return
     expected = Counter(BRACE.findall(unit.source))
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text:
             continue
         found = Counter(BRACE.findall(text))
-        where = "" if index is None else f" (plural form {index})"
         for name in sorted(expected - found):
             yield f"placeholder '{{{name}}}' is missing{where}; the source has it, keep it as written"
         for name in sorted(found - expected):

@@ -42,17 +42,15 @@ def _ending(text: str) -> tuple[str | None, str]:
 @check("end-punctuation", WARNING)
 def end_punctuation(unit: Unit):
     """The translation ends with the same punctuation as the source, in the language's own form."""
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text or not text.strip():
             continue
-        source = unit.source if not index else unit.source_plural
         expected, expected_mark = _ending(source)
         found, found_mark = _ending(text)
         if expected == found:
             continue
         if found is None and unit.locale.tag.split("-")[0] in _NO_FINAL_MARK:
             continue
-        where = "" if index is None else f" (plural form {index})"
         now = f"'{found_mark}'" if found else "no punctuation"
         was = f"'{expected_mark}'" if expected else "no punctuation"
         yield f"the translation ends with {now}, the source with {was}{where}"

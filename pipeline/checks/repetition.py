@@ -30,12 +30,10 @@ def doubled_words(unit: Unit):
     if language in SKIPPED_LANGUAGES:
         return
     allowed = ALLOWED.get(language, frozenset())
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text or not _may_repeat(text):
             continue
-        source = unit.source if not index else unit.source_plural
         in_source = {m.group(1).casefold() for m in _DOUBLED.finditer(source)}
-        where = "" if index is None else f" (plural form {index})"
         for match in _DOUBLED.finditer(text):
             word = match.group(1).casefold()
             if word in allowed or word in in_source:

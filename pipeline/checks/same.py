@@ -22,8 +22,7 @@ def _is_acronym(word: str) -> bool:
 @check("same-as-source", WARNING)
 def same_as_source(unit: Unit):
     """The translation is not identical to the English (unless it is only names, acronyms or symbols)."""
-    for index, text in _iter_forms(unit):
-        source = unit.source if not index else unit.source_plural
+    for index, text, source, where in _iter_forms(unit):
         if not text or abs(len(text) - len(source)) > len(source) // 10 + 2:
             continue  # cheap first look: spacing aside, an identical text has about the same length
         if " ".join(text.split()).casefold() != " ".join(source.split()).casefold():
@@ -35,6 +34,5 @@ def same_as_source(unit: Unit):
             # One word is often spelled the same in a language that shares the alphabet:
             # 'Information' (de), 'Conclusion', 'Infection' (fr), 'Article'.
             continue
-        where = "" if index is None else f" (plural form {index})"
         yield (f"the translation is the English text unchanged{where}; translate it, or if it must stay "
                f"as is (a name), say so in a translator comment")

@@ -238,9 +238,7 @@ def units(unit: Unit):
         return
     info = locale_info(unit.locale)
     spellings = _translation_spellings(unit.glossary)
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text:
             continue
-        source = unit.source if not index else unit.source_plural
-        where = "" if index is None else f" (plural form {index})"
         yield from _compare(source, text, spellings, info, where)

@@ -29,13 +29,11 @@ def _shown(whitespace: str) -> str:
 @check("whitespace", WARNING)
 def whitespace(unit: Unit):
     """Leading and trailing whitespace (spaces, line breaks) are the same as the source's."""
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text:
             continue
-        source = unit.source if not index else unit.source_plural
         if not (text[0].isspace() or text[-1].isspace() or source[:1].isspace() or source[-1:].isspace()):
             continue
-        where = "" if index is None else f" (plural form {index})"
         for side, pattern in (("leading", _LEADING), ("trailing", _TRAILING)):
             expected = pattern.search(source)
             found = pattern.search(text)
@@ -49,14 +47,12 @@ def whitespace(unit: Unit):
 @check("doubled-spaces", WARNING)
 def doubled_spaces(unit: Unit):
     """No run of two or more spaces inside the translation (unless the source has as many)."""
-    for index, text in _iter_forms(unit):
+    for index, text, source, where in _iter_forms(unit):
         if not text or not _DOUBLED.search(text):
             continue
-        source = unit.source if not index else unit.source_plural
         runs = list(_DOUBLED.finditer(text))
         if len(runs) <= len(_DOUBLED.findall(source)):
             continue
-        where = "" if index is None else f" (plural form {index})"
         for run in runs:
             word = _WORD_BEFORE.search(text, 0, run.start())
             spaces = " ".join(f"U+{ord(c):04X}" for c in run.group())
