@@ -39,6 +39,8 @@ def json_report(reports: list[LocaleReport]) -> str:
     """The machine-readable report (documented in docs/check-report.md)."""
     data = {
         "schema_version": JSON_SCHEMA_VERSION,
+        "warnings": [{"path": p.path, "line": p.line, "message": p.message, "hint": p.hint}
+                     for r in reports for p in r.problems],
         "findings": [f.to_json() for r in reports for f in r.all_findings()],
         "bundles": [v.to_json() for r in reports for v in r.verdicts],
         "summary": {
@@ -62,6 +64,9 @@ def github_report(reports: list[LocaleReport]) -> list[str]:
     """GitHub Actions workflow commands: an annotation on each failing PO line."""
     lines: list[str] = []
     for report in reports:
+        for problem in report.problems:  # a file the gate could not fully read: a stray entry, a bad header
+            where = f"file={_escape_property(problem.path or '')}" + (f",line={problem.line}" if problem.line else "")
+            lines.append(f"::warning {where}::{_escape_data(problem.message)}")
         for f in report.all_findings():
             level = "error" if f.severity == "error" else "warning"
             lines.append(f"::{level} file={_escape_property(f.path)},line={f.line},"

@@ -128,3 +128,14 @@ def test_unknown_check_in_policy_is_refused(cli, blocked_fr):
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == (
         "pyproject.toml:2: error: [tool.pipeline.checks] disable: unknown check 'spelling'")
+
+
+def test_warnings_reach_the_json_report_and_the_annotations(cli, blocked_fr):
+    root, _ = blocked_fr
+    (root / "locales/fr/reviews.yaml").write_text("approvals: {}\n", encoding="utf-8")
+    data = json.loads(cli("check", "fr", "--format", "json", root=root).stdout)
+    assert data["warnings"] == [{"path": "locales/fr/reviews.yaml", "line": 1,
+                                 "message": "'approvals' must be a list of records",
+                                 "hint": "see docs/review.md for the format; 'git log -p' shows how it was changed"}]
+    github = cli("check", "fr", "--format", "github", root=root).stdout.splitlines()
+    assert github[0] == "::warning file=locales/fr/reviews.yaml,line=1::'approvals' must be a list of records"
