@@ -28,7 +28,7 @@ from pathlib import Path
 from pipeline import fsutil
 from pipeline.buildstate import BuildState, ParsedCache, Stamps, code_digest, digest, file_stat
 from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, dumps_manifest,
-                           file_record, files_intact, index_page, locales_section, manifest_document, ordered_tags,
+                           file_record, files_intact, index_page, manifest_document, ordered_tags,
                            record_id, remove_empty_folders, stale_files)
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale
@@ -346,13 +346,11 @@ def build(
                 index_bytes = (dist / INDEX).read_bytes()  # the same titles and statuses: the same page
             else:
                 titles = {record_id(e["record"]): e["title"] for e in entries.values()}
-                index_bytes = _index(sources, all_records, titles, dist, sections).encode("utf-8")
+                index_bytes = index_page(heading, all_records, titles, dist, sections).encode("utf-8")
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)
-            manifest = _manifest(sources, [], index_bytes, locales)
-            tags = ordered_tags([SOURCE_TAG, *(l.tag for l in locales), *(r["locale"] for r in all_records)])
-            manifest["locales"] = locales_section(tags)
+            manifest = manifest_document(sources.digest, all_records, index_bytes, [l.tag for l in locales])
             if shard and old:
                 merged = {**old.get("locales", {}), **manifest["locales"]}
                 manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
@@ -420,12 +418,5 @@ class _PartialSources(Sources):
         return (SITE_DOMAIN, *self.__dict__["_paths"])
 
 
-def _index(sources: Sources, records: list[dict], titles: dict[str, str | None], dist: Path,
-           sections: dict | None = None) -> str:
-    return index_page(sources.site.labels["articles"].text, records, titles, dist, sections)
-
-
-def _manifest(sources: Sources, records: list[dict], index_bytes: bytes, locales: list[Locale]) -> dict:
-    return manifest_document(sources.digest, records, index_bytes, [l.tag for l in locales])
 
 
