@@ -64,14 +64,20 @@ def test_github_annotations_point_at_the_po_line(cli, blocked_fr):
     ]
 
 
+UPDATED = "Article last updated on: {date}."
+
+
+def check_with_a_renamed_placeholder(cli, root):
+    """`pipeline check fr` with '{date}' renamed '{datum}' in the update line (not a required section)."""
+    po = fill(root, "fr", "site", translate=lambda e: "Mis à jour le {datum}." if e.msgid == UPDATED
+              else f"[xx] {e.msgid}")
+    return cli("check", "fr", root=root), line_of(po, UPDATED)
+
+
 def test_findings_are_printed_with_severity_and_check_id(cli, source_root):
     root = prepared(source_root, "fr")
-    updated = "Article last updated on: {date}."
-    po = fill(root, "fr", "site", translate=lambda e: "Mis à jour le {datum}." if e.msgid == updated
-              else f"[xx] {e.msgid}")
-    result = cli("check", "fr", root=root)
+    result, line = check_with_a_renamed_placeholder(cli, root)
     assert result.exit_code == 0
-    line = line_of(po, updated)
     assert (f"locales/fr/LC_MESSAGES/site.po:{line}: error [placeholders] placeholder '{{date}}' is missing; "
             "the source has it, keep it as written") in result.stdout.splitlines()
 
@@ -111,12 +117,8 @@ def test_downgrade_applies_outside_required_sections_only(cli, source_root):
     (source_root / "pyproject.toml").write_text(
         '[tool.pipeline.checks.fr]\ndowngrade = ["placeholders"]\n', encoding="utf-8")
     root = prepared(source_root, "fr")
-    updated = "Article last updated on: {date}."
-    po = fill(root, "fr", "site", translate=lambda e: "Mis à jour le {datum}." if e.msgid == updated
-              else f"[xx] {e.msgid}")
-    result = cli("check", "fr", root=root)
+    result, line = check_with_a_renamed_placeholder(cli, root)
     assert result.exit_code == 0
-    line = line_of(po, updated)
     assert (f"locales/fr/LC_MESSAGES/site.po:{line}: warning [placeholders] placeholder '{{date}}' is missing; "
             "the source has it, keep it as written") in result.stdout.splitlines()
 
