@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,7 +192,7 @@ def build(
         KNOWN_LANGUAGES.update(state.outputs.get("languages", {}))
         KNOWN_CHAINS.update(state.outputs.get("chains", {}))
         stamps = Stamps(project.root, state.stamps, state.saved_ns)
-        parsed = ParsedCache(cache_dir / "parsed", env)
+        parsed = ParsedCache(cache_dir / "parsed.pack", env)
         # source/ exactly as the last build validated it: no need to read it again; the
         # articles that changed bundles show are loaded from the parse cache when needed.
         files = _source_files(project)
@@ -203,6 +204,9 @@ def build(
             sources = _PartialSources(project.root, site, known["digest"], articles, parsed, roles)
         else:
             sources = load_sources(project.root, roles, cache=parsed)
+            parsed.flush()
+            if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
+                shutil.rmtree(cache_dir / "parsed", ignore_errors=True)
             articles = [[a.id, a.path] for a in sources.articles]
             known = {"files": file_hashes, "articles": articles, "digest": sources.digest}
         shard = bool(locale_tags)

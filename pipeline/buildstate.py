@@ -101,30 +101,106 @@ def file_stat(path: Path | str) -> list[int] | None:
 
 
 class ParsedCache:
-    """Articles as :func:`pipeline.source.load_sources` read them, one small pickle each.
+    """Articles as :func:`pipeline.source.load_sources` read them, in one pack file.
 
     Keyed by :func:`pipeline.source.article_key` (file name, bytes, required roles) and the
-    code: a rebuild that needs two articles loads two files, not a thousand.
+    code. The pack is an index (key to offset and length) followed by one pickle per article,
+    so a rebuild that needs two articles reads two slices, not a thousand; and a cold build
+    writes one file, not a thousand (each file created costs 0.1 to 0.7 ms on this disk).
+    New entries are kept in memory until :meth:`flush`, which writes the articles this
+    build used and nothing else.
     """
 
-    def __init__(self, directory: Path, env: str) -> None:
-        self.directory = directory
-        self.env = env
+    MAGIC = b"pipeline-parsed-1\n"
 
-    def _path(self, key: str) -> Path:
-        return self.directory / (digest(self.env, key) + ".pickle")
+    def __init__(self, path: Path, env: str) -> None:
+        self.path = path
+        self.env = env
+        self._index: dict[str, tuple[int, int]] | None = None
+        self._handle = None
+        self._pending: dict[str, bytes] = {}
+        self._used: set[str] = set()
+
+    def _key(self, key: str) -> str:
+        return digest(self.env, key)
+
+    def _open(self) -> dict[str, tuple[int, int]]:
+        if self._index is None:
+            self._index = {}
+            try:
+                handle = open(self.path, "rb")
+            except OSError:
+                return self._index
+            try:
+                head = handle.read(len(self.MAGIC) + 16)
+                if head[:len(self.MAGIC)] != self.MAGIC:
+                    raise ValueError("not a parse cache")
+                at = int.from_bytes(head[-16:-8], "little")
+                size = int.from_bytes(head[-8:], "little")
+                handle.seek(at)
+                index = pickle.loads(handle.read(size))
+                if not isinstance(index, dict):
+                    raise ValueError("not a parse cache")
+                self._index, self._handle = index, handle
+            except Exception:  # noqa: BLE001 - damaged or foreign: parse the files again
+                handle.close()
+        return self._index
+
+    def _blob(self, key: str) -> bytes | None:
+        blob = self._pending.get(key)
+        if blob is not None:
+            return blob
+        where = self._open().get(key)
+        if where is None or self._handle is None:
+            return None
+        # pread, not seek and read: forked workers share the file's offset with the parent.
+        blob = os.pread(self._handle.fileno(), where[1], where[0])
+        return blob if len(blob) == where[1] else None
 
     def get(self, key: str):
+        key = self._key(key)
         try:
-            with open(self._path(key), "rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # noqa: BLE001 - missing or damaged: parse the file again
+            blob = self._blob(key)
+            article = pickle.loads(blob) if blob is not None else None
+        except Exception:  # noqa: BLE001 - damaged: parse the file again
             return None
+        if article is not None:
+            self._used.add(key)
+        return article
 
     def __setitem__(self, key: str, article) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fsutil.atomic_write_bytes(self._path(key), pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL),
-                                  durable=False)
+        key = self._key(key)
+        self._pending[key] = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+        self._used.add(key)
+
+    def flush(self) -> None:
+        """Write the pack again when this build parsed something new: the entries it used."""
+        if not self._pending:
+            return
+        blobs = []
+        for key in sorted(self._used):
+            blob = self._blob(key)
+            if blob is not None:
+                blobs.append((key, blob))
+        # Layout: magic, the index's offset and length (8 bytes each), the pickles, the index.
+        index: dict[str, tuple[int, int]] = {}
+        offset = len(self.MAGIC) + 16
+        for key, blob in blobs:
+            index[key] = (offset, len(blob))
+            offset += len(blob)
+        tail = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        data = b"".join([self.MAGIC, offset.to_bytes(8, "little"), len(tail).to_bytes(8, "little"),
+                         *(blob for _, blob in blobs), tail])
+        self.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fsutil.atomic_write_bytes(self.path, data, durable=False)
+        self._pending.clear()
+        self._index = None
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
 
 
 class BuildState:

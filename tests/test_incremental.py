@@ -205,3 +205,59 @@ def test_the_index_follows_a_changed_heading_and_a_changed_title(root):
     build(Project.open(root))
     assert '<a href="fr/discogram.html">La discographie, expliquée</a>' in (root / "dist/index.html").read_text(
         encoding="utf-8")
+
+
+def test_the_parse_cache_is_one_file_that_keeps_what_the_build_used(tmp_path):
+    from pipeline.buildstate import ParsedCache
+
+    pack = tmp_path / "parsed.pack"
+    cache = ParsedCache(pack, "env")
+    cache["a"], cache["b"] = {"article": "a"}, ["b"]
+    assert cache.get("a") == {"article": "a"}  # served before any flush
+    cache.flush()
+    assert [p.name for p in tmp_path.iterdir()] == ["parsed.pack"]
+    again = ParsedCache(pack, "env")
+    assert (again.get("a"), again.get("b"), again.get("c")) == ({"article": "a"}, ["b"], None)
+    assert ParsedCache(pack, "other code").get("a") is None  # keyed by the code too
+    # A build that used only "b" and parsed "c" keeps those two.
+    third = ParsedCache(pack, "env")
+    assert third.get("b") == ["b"]
+    third["c"] = "c"
+    third.flush()
+    fourth = ParsedCache(pack, "env")
+    assert (fourth.get("a"), fourth.get("b"), fourth.get("c")) == (None, ["b"], "c")
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pack", b"pipeline-parsed-1\n" + b"\xff" * 16, "truncate"])
+def test_a_damaged_parse_cache_is_a_miss_not_a_crash(tmp_path, damage):
+    from pipeline.buildstate import ParsedCache
+
+    pack = tmp_path / "parsed.pack"
+    cache = ParsedCache(pack, "env")
+    cache["a"] = {"article": "a"}
+    cache.flush()
+    pack.write_bytes(pack.read_bytes()[:40] if damage == "truncate" else damage)
+    assert ParsedCache(pack, "env").get("a") is None
+
+
+def test_a_build_reads_its_articles_back_from_the_pack(root):
+    build(Project.open(root))
+    cache = root / ".pipeline-cache"
+    assert (cache / "parsed.pack").is_file() and not (cache / "parsed").exists()
+    before = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    (cache / "build-state.pickle").unlink()  # no state: source/ is loaded again, through the pack
+    from pipeline import source
+
+    calls = []
+    original = source._load_article
+    try:
+        source._load_article = lambda *a, **k: calls.append(a) or original(*a, **k)
+        build(Project.open(root))
+        assert calls == []
+        assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == before
+        article = root / "source/articles/discogram.yaml"
+        article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # new bytes
+        build(Project.open(root))
+        assert len(calls) == 1  # an edited file is parsed again
+    finally:
+        source._load_article = original
