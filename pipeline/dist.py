@@ -42,9 +42,9 @@ def file_record(path: str, data: bytes) -> dict:
     return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, make_folder: bool = True) -> None:
     """Write a file of dist/: atomic, without fsync (a rebuild recreates it)."""
-    fsutil.atomic_write_bytes(path, data, durable=False)
+    fsutil.atomic_write_bytes(path, data, durable=False, make_folder=make_folder)
 
 
 def record_id(record: dict) -> str:
@@ -67,6 +67,7 @@ class OutputDir:
         self.written: list[str] = []
         self.removed: list[str] = []
         self.retracted = False
+        self._folders: set[Path] = set()  # made (or found) by this build: not made again
 
     @property
     def old_manifest(self) -> dict | None:
@@ -114,7 +115,11 @@ class OutputDir:
         path = self.dist / relative
         if not fsutil.differs(path, data):
             return False
-        atomic_write_bytes(path, data)
+        folder = path.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        atomic_write_bytes(path, data, make_folder=False)
         self.written.append(relative)
         return True
 
@@ -123,6 +128,7 @@ class OutputDir:
         if path.is_file():
             path.unlink()
             self.removed.append(relative)
+            self._folders.clear()  # empty folders may go next: make them again if written to
 
 
 @contextlib.contextmanager

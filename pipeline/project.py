@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import Config, load_config
@@ -14,6 +14,8 @@ from pipeline.locales import Locale, parse_locale
 class Project:
     root: Path
     config: Config
+    # Folders resolved by outside_locales, once per command (a Project lives for one).
+    _resolved_folders: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def open(cls, root: Path | str) -> "Project":
@@ -103,13 +105,24 @@ class Project:
         A pull request can add a symbolic link as easily as a file; reading ``/etc/passwd``
         as a PO file would print its lines in the error.
         """
-        return not path.resolve().is_relative_to(self.locales_dir.resolve())
+        locales = self._resolved(self.locales_dir)
+        if path.is_symlink():
+            return not path.resolve().is_relative_to(locales)
+        # Not a link itself: where its folder leads decides (resolved once per folder, not
+        # once per file: a build reads 20,000 catalogues from 20 folders).
+        return not self._resolved(path.parent).is_relative_to(locales)
+
+    def _resolved(self, folder: Path) -> Path:
+        resolved = self._resolved_folders.get(folder)
+        if resolved is None:
+            resolved = self._resolved_folders[folder] = folder.resolve()
+        return resolved
 
     def _outside(self, folder: Path) -> str | None:
         """Why ``folder`` (under locales/) must not be read: it leads outside locales/; None if it does not."""
         if not folder.is_symlink():
             return None
-        if folder.resolve().is_relative_to(self.locales_dir.resolve()):
+        if folder.resolve().is_relative_to(self._resolved(self.locales_dir)):
             return None
         return "a link to a folder outside locales/"
 
@@ -148,3 +161,4 @@ def _printable(name: str) -> str:
         else:
             shown.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     return "".join(shown)
+

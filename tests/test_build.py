@@ -129,9 +129,9 @@ def test_manifest_is_written_last(root, monkeypatch):
     order: list[str] = []
     real = pipeline.dist.atomic_write_bytes
 
-    def spy(path: Path, data: bytes) -> None:
+    def spy(path: Path, data: bytes, **options) -> None:
         order.append(path.relative_to(root / "dist").as_posix())
-        real(path, data)
+        real(path, data, **options)
 
     monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", spy)
     build(Project.open(root))
@@ -312,11 +312,11 @@ def test_a_build_killed_half_way_leaves_a_true_manifest(root, monkeypatch, fail_
     class Killed(Exception):
         pass
 
-    def dying(target: Path, data: bytes) -> None:
+    def dying(target: Path, data: bytes, **options) -> None:
         if len(calls) == fail_after:
             raise Killed(target)
         calls.append(target)
-        real(target, data)
+        real(target, data, **options)
 
     monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", dying)
     with pytest.raises(Killed):

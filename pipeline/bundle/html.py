@@ -21,7 +21,7 @@ def environment():
 
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
+        autoescape=True, auto_reload=False,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
