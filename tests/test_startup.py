@@ -1,0 +1,42 @@
+"""What a command imports: start-up is part of every rebuild's budget (docs/performance.md).
+
+Asserted on modules, not on seconds: which libraries a command loads does not depend on
+the machine, and each of these costs tens of milliseconds to import.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PROBE = """
+import sys
+sys.argv = ["pipeline", "--root", sys.argv[1], *sys.argv[2:]]
+from pipeline.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("IMPORTED", " ".join(sorted(m for m in ("pydantic", "jinja2", "babel", "pipeline.gate", "pipeline.checks")
+                                    if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def imported(root: Path, *args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, str(root), *args], capture_output=True, text=True,
+                          check=False)
+    line = [l for l in done.stderr.splitlines() if l.startswith("IMPORTED")]
+    assert line, done.stderr
+    return set(line[-1].split()[1:])
+
+
+def test_no_command_imports_pydantic(shipped_root):
+    # typer 0.29 coerces options through pydantic (0.13 s); pyproject.toml keeps typer below it.
+    assert "pydantic" not in imported(shipped_root, "build")
+    assert "pydantic" not in imported(shipped_root, "status")
+
+
+def test_a_no_op_rebuild_imports_neither_the_gate_nor_the_templates(shipped_root):
+    imported(shipped_root, "build")
+    assert imported(shipped_root, "build") & {"jinja2", "babel", "pipeline.gate", "pipeline.checks"} == set()
