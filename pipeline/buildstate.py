@@ -193,7 +193,7 @@ class ParsedCache:
                          *(blob for _, blob in blobs), tail])
         self.close()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fsutil.atomic_write_bytes(self.path, data, durable=False)
+        fsutil.atomic_write_bytes(self.path, data, durable=False, private=True)
         self._pending.clear()
         self._index = None
 
@@ -262,10 +262,11 @@ class BuildState:
         for tag, entries in by_locale.items():
             if changed is None or tag in changed or not self._locale_path(tag).exists():
                 fsutil.atomic_write_bytes(self._locale_path(tag), pickle.dumps(entries, pickle.HIGHEST_PROTOCOL),
-                                          durable=False)
+                                          durable=False, private=True)
         for stale in self.directory.glob("bundles-*.pickle"):
             if stale.name[len("bundles-"):-len(".pickle")] not in by_locale:
                 stale.unlink()
         data = {"version": STATE_VERSION, "env": env, "saved_ns": time.time_ns(), "stamps": stamps,
                 "locales": sorted(by_locale), "outputs": outputs, "sources": sources}
-        fsutil.atomic_write_bytes(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
+        fsutil.atomic_write_bytes(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), durable=False,
+                                  private=True)
