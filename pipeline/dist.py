@@ -189,9 +189,11 @@ def ordered_tags(tags: list[str]) -> list[str]:
     return sorted(set(tags), key=lambda t: (t != SOURCE_TAG, t))
 
 
-def stale_files(dist: Path, expected: set[str], touched: set[str] | None) -> list[str]:
+def stale_files(dist: Path, expected: set[str], touched: set[str] | None,
+                skip: set[str] = frozenset()) -> list[str]:
     """Bundle files this build did not produce (blocked bundles, deleted articles or locales),
-    and temporary files a killed build left behind."""
+    and temporary files a killed build left behind; the folders in ``skip`` are known to hold
+    none (the caller saw that their listing did not change)."""
     stale: list[str] = []
     if not dist.is_dir():
         return stale
@@ -200,7 +202,7 @@ def stale_files(dist: Path, expected: set[str], touched: set[str] | None) -> lis
             if touched is None and child.is_file() and is_temporary(child.name):
                 stale.append(child.name)
             continue
-        if touched is not None and child.name not in touched:
+        if touched is not None and child.name not in touched or child.name in skip:
             continue
         for name in sorted(os.listdir(child)):
             relative = f"{child.name}/{name}"

@@ -261,3 +261,30 @@ def test_a_build_reads_its_articles_back_from_the_pack(root):
         assert len(calls) == 1  # an edited file is parsed again
     finally:
         source._load_article = original
+
+
+def test_unchanged_dist_folders_are_not_listed_and_a_stray_file_is_still_found(root, monkeypatch):
+    import time
+
+    import pipeline.build
+    import pipeline.dist
+
+    monkeypatch.setattr(pipeline.build, "RACY_NS", 0)  # trust marks at once (the real margin is 2 s)
+    build(Project.open(root))
+    listed = []
+    real_listdir = os.listdir
+    dist = root / "dist"
+
+    def listdir(path):
+        if Path(path).parent == dist:  # a locale's folder of dist/
+            listed.append(Path(path).name)
+        return real_listdir(path)
+
+    monkeypatch.setattr(pipeline.dist.os, "listdir", listdir)
+    assert build(Project.open(root)).written == []
+    assert listed == []  # every folder's mtime is the one recorded: its names are the same
+    time.sleep(0.05)  # past the file system's timestamp tick
+    (root / "dist/fr/stray.json").write_text("{}", encoding="utf-8")
+    result = build(Project.open(root))
+    assert listed == ["fr"] and result.removed == ["fr/stray.json"]
+    assert not (root / "dist/fr/stray.json").exists()
