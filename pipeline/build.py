@@ -224,9 +224,11 @@ def build(
             if (shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST)
                     or not all(e.get("fragment") for e in state.bundles.values())):
                 return None
-            ordered = sorted(state.bundles.items(), key=lambda item: (item[1]["record"]["article"],
-                                                                        item[1]["record"]["locale"]))
-            return state.outputs["head"], [(bundle_id, e["record"]["locale"], e["fragment"]) for bundle_id, e in ordered]
+            bundles = state.bundles
+            order = state.outputs.get("order")  # the last manifest's order: no need to sort again
+            if order is None or len(order) != len(bundles) or not all(map(bundles.__contains__, order)):
+                order = sorted(bundles, key=lambda b: (bundles[b]["record"]["article"], bundles[b]["record"]["locale"]))
+            return state.outputs["head"], [(b, b.split("/", 1)[0], bundles[b]["fragment"]) for b in order]
 
         out = OutputDir(dist, known_manifest)
 
@@ -270,6 +272,9 @@ def build(
                 progress(done[0], max(jobs_total[0] + jobs_total[1], done[0]))
 
         index_changed = False  # a bundle's title or status changed: the index page must follow
+        from pipeline.bundle.html import use_bytecode_cache
+
+        use_bytecode_cache(cache_dir / "templates")
         _CONTEXT.update(project=project, sources=sources)
         try:
             # Round 1: the gate and the JSON bundles of what changed, a locale per job.
@@ -349,7 +354,7 @@ def build(
         # Nothing evaluated, rendered or removed, and the index and manifest are the files the
         # last build of this selection wrote: they would come out the same, so skip them.
         last = {k: v for k, v in state.outputs.items()
-                if k not in ("index_sections", "index_heading", "languages", "chains", "head", "folders")}
+                if k not in ("index_sections", "index_heading", "languages", "chains", "head", "folders", "order")}
         untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
@@ -381,7 +386,7 @@ def build(
                            chains=dict(KNOWN_CHAINS),
                            head={k: v for k, v in manifest.items() if k != "bundles"})
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST),
-                           folders=folder_marks(dist))
+                           folders=folder_marks(dist), order=[record_id(r) for r in all_records])
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
         if not untouched or new_stamps != state.stamps or known != state.sources:
