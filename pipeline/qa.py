@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.catalog import Catalog, Entry, header_line, read_po
-from pipeline.checks import ERROR, REGISTRY, Finding, Unit, run_checks
+from pipeline.checks import ERROR, REGISTRY, Finding, Unit, plan_checks, run_checks
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError, PipelineError, Problem
 from pipeline.locales import Locale, parse_locale
@@ -248,7 +248,8 @@ def _oversized(entry: Entry) -> str | None:
     return oversized(entry.msgid, entry.msgid_plural, (entry.msgstr, *entry.msgstr_plural))
 
 
-def unit_for(message: Message, entry: Entry, data: LocaleCatalogs, required: bool, domain: str) -> Unit:
+def unit_for(message: Message, entry: Entry, data: LocaleCatalogs, required: bool, domain: str,
+             nplurals: int | None = None) -> Unit:
     return Unit(
         source=entry.msgid,
         translation=entry.msgstr,
@@ -258,7 +259,7 @@ def unit_for(message: Message, entry: Entry, data: LocaleCatalogs, required: boo
         required=required,
         source_plural=entry.msgid_plural,
         translations=entry.msgstr_plural,
-        nplurals=data.nplurals(domain),
+        nplurals=data.nplurals(domain) if nplurals is None else nplurals,
         flags=entry.flags,
         glossary=data.glossary,
     )
@@ -275,6 +276,11 @@ def check_domain(sources: Sources, data: LocaleCatalogs, domain: str, config: Co
         return {}
     index = catalog.index()
     path = data.paths[domain]
+    # _unchecked below has applied `size` to every message already: it is not run twice.
+    required_plan = plan_checks(policy.disabled, {}, errors_only, without=frozenset({"size"}))
+    other_plan = plan_checks(policy.disabled, {check_id: "warning" for check_id in policy.downgraded}, errors_only,
+                             without=frozenset({"size"}))
+    nplurals = data.nplurals(domain)
     results: dict[tuple[str, str], list[Finding]] = {}
     for message in sources.domain_messages(domain):
         if message.key in results:
@@ -287,12 +293,9 @@ def check_domain(sources: Sources, data: LocaleCatalogs, domain: str, config: Co
         if guard is not None:
             results[message.key] = [guard]
             continue
-        unit = unit_for(message, entry, data, required, domain)
-        severities = {}
-        if not required:
-            severities = {check_id: "warning" for check_id in policy.downgraded}
-        results[message.key] = run_checks(unit, path=path, line=entry.line, disabled=policy.disabled,
-                                          severities=severities, errors_only=errors_only)
+        unit = unit_for(message, entry, data, required, domain, nplurals)
+        results[message.key] = run_checks(unit, path=path, line=entry.line,
+                                          plan=required_plan if required else other_plan)
     return results
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.checks import ERROR
 
@@ -82,3 +84,14 @@ def test_script_is_an_error_in_every_section(required):
         (ERROR, "tag '<script>' in the translation is not in the source; a translation must never add <script>: "
                 "remove it"),
     ]
+
+
+MARKER_ALPHABET = "ab <>@`=:/w.]([*_{%#}$ \nSCRIPTdata\tx"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=MARKER_ALPHABET, max_size=40) | st.text(max_size=40))
+def test_the_fast_marker_test_agrees_with_the_pattern(text):
+    from pipeline.checks.markup import _MARKERS, has_markers
+
+    assert has_markers(text) == (_MARKERS.search(text) is not None)
