@@ -213,12 +213,10 @@ def _parse_common(text: str, display: str) -> Catalog | None:
 
 def _polib_join(lines: list[str]) -> str:
     """Comment lines joined as polib joins them: a line break only after a non-empty start."""
-    text = ""
-    for line in lines:
-        if text:
-            text += "\n"
-        text += line
-    return text
+    for start, line in enumerate(lines):  # leading empty lines add nothing, later ones a break
+        if line:
+            return "\n".join(lines[start:])
+    return ""
 
 
 def _header_fuzzy(po: polib.POFile) -> bool:

@@ -148,7 +148,7 @@ def evaluate_bundle(
         all_findings.extend(found)
         errors = [f for f in found if f.severity == ERROR]
         section = message.section
-        quoted = _quote(message.text)
+        quoted = _Quoted(message.text)
         why = None
         if domain in data.errors:
             why = "malformed-po"
@@ -236,6 +236,8 @@ def _blank_entry(entry) -> bool:
 
 def _blank(text: str) -> bool:
     """A translation with nothing a reader can see: spaces, zero-width or other format characters."""
+    if text[:1].isalnum():  # most translations: the first character is seen
+        return False
     import unicodedata
 
     return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text)
@@ -243,6 +245,18 @@ def _blank(text: str) -> bool:
 
 def _quote(text: str, limit: int = 60) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
+
+
+class _Quoted:
+    """``_quote(text)``, worked out only if a reason is written with it (most messages have none)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __format__(self, spec: str) -> str:
+        return format(_quote(self.text), spec)
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,16 @@ def test_fast_and_careful_paths_agree_on_damaged_files(edits):
         assert str(raised.value) == str(error)
         return
     assert parse_po(data, "x.po") == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", "a", "b c", " "]), max_size=6))
+def test_comment_lines_join_as_polib_joins_them(lines):
+    from pipeline.catalog import _polib_join
+
+    text = ""
+    for line in lines:  # polib's own loop
+        if text:
+            text += "\n"
+        text += line
+    assert _polib_join(lines) == text

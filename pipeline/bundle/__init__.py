@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline.locales import SOURCE_TAG
@@ -117,6 +118,7 @@ def _fallback_chain(tag: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
+@lru_cache(maxsize=1024)
 def format_long_date(day: dt.date, tag: str) -> str:
     from babel.dates import format_date
 
