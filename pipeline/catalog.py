@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import polib
@@ -39,7 +40,7 @@ class Entry:
     obsolete: bool = False
     line: int = 0  # where the entry starts in the file it was read from
 
-    @property
+    @cached_property  # asked for by every lookup; kept in the instance's __dict__
     def key(self) -> tuple[str, str]:
         return (self.msgctxt or "", self.msgid)
 
@@ -213,6 +214,8 @@ def _parse_common(text: str, display: str) -> Catalog | None:
 
 def _polib_join(lines: list[str]) -> str:
     """Comment lines joined as polib joins them: a line break only after a non-empty start."""
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
     for start, line in enumerate(lines):  # leading empty lines add nothing, later ones a break
         if line:
             return "\n".join(lines[start:])

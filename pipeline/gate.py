@@ -236,8 +236,8 @@ def _blank_entry(entry) -> bool:
 
 def _blank(text: str) -> bool:
     """A translation with nothing a reader can see: spaces, zero-width or other format characters."""
-    if text[:1].isalnum():  # most translations: the first character is seen
-        return False
+    if text.isprintable():  # no control, format or separator character but the ASCII space
+        return not text.strip(" ")
     import unicodedata
 
     return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.gate import BLOCKED, PUBLISHED, Reason, evaluate_locale
 from pipeline.locales import parse_locale
@@ -182,3 +184,15 @@ def test_coverage_threshold_is_configuration(source_root, policy, expected):
     fill(root, "vi", "discogram",
          translate=lambda e: None if e.msgctxt == "discogram/procedure-overview" else f"[xx] {e.msgid}")
     assert verdict(root, "vi").status == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\n\u00a0\u200b\u200e\u2028\u3000\u202eaZ9[\u0627-\x00\x7f\U0001f600"),
+               max_size=8) | st.text(max_size=8))
+def test_blank_means_nothing_a_reader_can_see(text):
+    import unicodedata
+
+    from pipeline.gate import _blank
+
+    reference = all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text)
+    assert _blank(text) == reference

@@ -46,8 +46,10 @@ MAX_TRANSLATION_RATIO = 4
 
 def oversized(source: str, source_plural: str, translations: tuple[str, ...]) -> str | None:
     """The finding for a translation far beyond any text of an article, or None."""
+    longest = max(map(len, translations))
+    if longest <= MAX_TRANSLATION_CHARS:  # every text of an article (the ratio only raises the limit)
+        return None
     limit = max(MAX_TRANSLATION_CHARS, MAX_TRANSLATION_RATIO * max(len(source), len(source_plural)))
-    longest = max(len(text) for text in translations)
     if longest <= limit:
         return None
     return (f"the translation is {longest:,} characters, far beyond any text of an article (at most {limit:,} "
