@@ -18,6 +18,7 @@ or its language switcher did. Large builds spread the locales over worker proces
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -140,7 +141,7 @@ def _run(function: Callable, jobs: list[tuple], workers: int, progress: Callable
     if workers <= 1 or len(jobs) <= 1:
         results = []
         for job in jobs:
-            results.append(function(*job))
+            results.append(_without_gc(function, *job))
             progress()
         return results
     import multiprocessing
@@ -148,12 +149,29 @@ def _run(function: Callable, jobs: list[tuple], workers: int, progress: Callable
 
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
                              mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(function, *job) for job in jobs]
+        futures = [pool.submit(_without_gc, function, *job) for job in jobs]
         results = []
         for future in futures:
             results.append(future.result())
             progress()
         return results
+
+
+def _without_gc(function: Callable, *job):
+    """Run a job with the cyclic garbage collector paused, then collect once.
+
+    A job makes hundreds of thousands of short-lived objects, nearly all freed by reference
+    counting; the collector's passes over them (and over the loaded sources) were a
+    twentieth of a cold build. What cycles a job leaves are collected when it ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return function(*job)
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
 
 
 def _workers(jobs: int | None, amount: int) -> int:
