@@ -323,18 +323,18 @@ def build(
                 if record["status"] == PUBLISHED:
                     published.setdefault(record["article"], []).append(record["locale"])
             switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
+            joined = {article: ",".join(tags) for article, tags in switchers.items()}
             renders: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
             for bundle_id, entry in entries.items():
                 record = entry["record"]
                 if record["status"] != PUBLISHED:
                     continue
-                tags = switchers[record["article"]]
-                html_key = f"{record['files']['json']['sha256']}:{','.join(tags)}"
+                html_key = f"{record['files']['json']['sha256']}:{joined[record['article']]}"
                 html = record["files"].get("html")
                 if entry.get("html_key") == html_key and html and file_stat(dist_prefix + html["path"]) == entry["html_stat"]:
                     continue
                 entry["html_key"] = html_key
-                renders.setdefault(record["locale"], []).append((record["article"], tags))
+                renders.setdefault(record["locale"], []).append((record["article"], switchers[record["article"]]))
             render = [(tag, items) for tag, items in sorted(renders.items())]
             jobs_total[1] = len(render)
             out.retract({f"{tag}/{a}" for tag, items in render for a, _ in items})
@@ -415,7 +415,7 @@ def build(
             changed = ({tag for tag, _ in evaluate} | {tag for tag, _ in render}
                        if set(entries) == set(previous) and state.env == env else None)
             state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known, changed)
-        result.bundles = sorted(records, key=lambda r: (r["article"], r["locale"]))
+        result.bundles = all_records if not kept_old else sorted(records, key=lambda r: (r["article"], r["locale"]))
         result.written = sorted(set(out.written))
         result.removed = out.removed
     return result
