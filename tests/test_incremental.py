@@ -288,3 +288,26 @@ def test_unchanged_dist_folders_are_not_listed_and_a_stray_file_is_still_found(r
     result = build(Project.open(root))
     assert listed == ["fr"] and result.removed == ["fr/stray.json"]
     assert not (root / "dist/fr/stray.json").exists()
+
+
+def test_a_cache_file_is_replaced_whole_and_leaves_no_temporary(tmp_path):
+    from pipeline.fsutil import atomic_write_bytes
+
+    path = tmp_path / "build-state.pickle"
+    path.write_bytes(b"old state")
+    atomic_write_bytes(path, b"new state", durable=False, private=True)
+    atomic_write_bytes(tmp_path / "fresh.pickle", b"first", durable=False, private=True)  # nothing to remove
+    assert path.read_bytes() == b"new state" and (tmp_path / "fresh.pickle").read_bytes() == b"first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build-state.pickle", "fresh.pickle"]
+
+
+def test_a_missing_locale_state_file_means_a_cold_build_with_the_same_output(root):
+    # What a build killed between removing a state file and renaming its successor leaves.
+    build(Project.open(root))
+    before = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    (root / ".pipeline-cache/bundles-fr.pickle").unlink()
+    result = build(Project.open(root))
+    assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == before
+    # Evaluated again from scratch: every bundle came out the same; only the manifest, which
+    # retracted them while they were being evaluated, was written again.
+    assert result.written == ["manifest.json"]
