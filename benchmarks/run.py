@@ -10,6 +10,8 @@ process are reported as a table and as JSON (``benchmarks/last-run.json``).
 The no-op and one-PO rebuilds run ``BENCH_RUNS`` times (5) and report the median, with
 every run in the JSON. Before each timed step the disk is synced (``os.sync``, as
 hyperfine's ``--prepare sync``), so a step is not charged for the previous one's writes.
+A fixed Python loop is timed before and after (the calibration line): the same code on this
+machine has run a quarter slower or faster from one hour to the next.
 """
 
 from __future__ import annotations
@@ -68,6 +70,18 @@ def repeated(args: list[str], cwd: Path, runs: int, before=None) -> dict:
     return median
 
 
+CALIBRATION = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(5_000_000):\n    s += i\nprint(time.perf_counter() - t)"
+
+
+def calibration() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this machine is right now. The same
+    code measured here has varied by a quarter between runs an hour apart; this number
+    lets two runs be compared."""
+    runs = [float(subprocess.run([sys.executable, "-c", CALIBRATION], capture_output=True, text=True,
+                                 check=True).stdout) for _ in range(3)]
+    return round(min(runs), 3)
+
+
 def written(stdout: str) -> int:
     match = re.search(r"\((\d+) files written", stdout)
     return int(match.group(1)) if match else -1
@@ -121,6 +135,7 @@ def bench_size(articles: int, locales: int, workdir: Path) -> list[dict]:
 def main() -> None:
     sizes = os.environ.get("BENCH_SIZES", "100x5,1000x20")
     rows: list[dict] = []
+    calibrations = [calibration()]
     with tempfile.TemporaryDirectory(prefix="pipeline-bench-") as tmp:
         for size in sizes.split(","):
             articles, locales = (int(x) for x in size.lower().split("x"))
@@ -128,6 +143,7 @@ def main() -> None:
         helps = [timed([*PIPELINE, "--help"], REPO)["seconds"] for _ in range(5)]
         rows.append({"corpus": "-", "step": "--help", "seconds": min(helps), "ms_per_bundle": None,
                      "peak_mb": None, "bundles": None})
+    calibrations.append(calibration())
     header = f"{'corpus':<10} {'step':<28} {'seconds':>8} {'ms/bundle':>10} {'peak MB':>8} {'files':>7}  target"
     print(header)
     print("-" * len(header))
@@ -140,8 +156,10 @@ def main() -> None:
         spread = f"  (runs {min(row['runs']):.2f}-{max(row['runs']):.2f} s)" if row.get("runs") else ""
         print(f"{row['corpus']:<10} {row['step']:<28} {row['seconds']:>8.3f} {per:>10} {peak:>8} {files!s:>7}  "
               f"{verdict}{spread}")
+    print(f"\ncalibration (a 5,000,000-step Python loop, before and after): "
+          f"{calibrations[0]:.3f} s, {calibrations[1]:.3f} s")
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform()}, "rows": rows}
+                          "platform": platform.platform(), "calibration_seconds": calibrations}, "rows": rows}
     out = REPO / "benchmarks" / "last-run.json"
     out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"\nJSON: {out.relative_to(REPO)}")
