@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import fsutil
-from pipeline.buildstate import RACY_NS, BuildState, ParsedCache, Stamps, code_digest, digest, file_stat
+from pipeline.buildstate import RACY_NS, BuildState, Kept, ParsedCache, Stamps, code_digest, digest, file_stat
 from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, dumps_manifest,
                            file_record, files_intact, index_page, manifest_document, ordered_tags,
                            record_id, remove_empty_folders, stale_files)
@@ -245,13 +245,11 @@ def build(
         dist_prefix = str(dist) + os.sep
         def known_manifest() -> tuple | None:
             if (shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST)
-                    or not all(e.get("fragment") for e in state.bundles.values())):
+                    or not all(e.fragment for e in state.bundles.values())):
                 return None
             bundles = state.bundles
-            order = state.outputs.get("order")  # the last manifest's order: no need to sort again
-            if order is None or len(order) != len(bundles) or not all(map(bundles.__contains__, order)):
-                order = sorted(bundles, key=lambda b: (bundles[b]["record"]["article"], bundles[b]["record"]["locale"]))
-            return state.outputs["head"], [(b, b.split("/", 1)[0], bundles[b]["fragment"]) for b in order]
+            order = _kept_order(state.outputs.get("order"), bundles)  # the last manifest's, when it fits
+            return state.outputs["head"], [(b, b.split("/", 1)[0], bundles[b].fragment) for b in order]
 
         out = OutputDir(dist, known_manifest)
 
@@ -273,16 +271,15 @@ def build(
                 # env is the same for every key (a changed env discards the whole state).
                 keys[f"{tag}/{article_id}"] = f"{hashes[article_id]}:{shared}:{own}"
         previous = state.bundles
-        entries: dict[str, dict] = {}
+        entries: dict[str, Kept] = {}
         dirty: dict[str, list[str]] = {}
         for bundle_id, key in keys.items():
-            tag, article_id = bundle_id.split("/", 1)
             prev = previous.get(bundle_id)
-            if prev is not None and prev["key"] == key and (
-                    prev["record"]["status"] == BLOCKED
-                    or file_stat(dist_prefix + prev["record"]["files"]["json"]["path"]) == prev["json_stat"]):
+            if prev is not None and prev.key == key and (
+                    prev.status == BLOCKED or file_stat(f"{dist_prefix}{bundle_id}.json") == prev.json_stat):
                 entries[bundle_id] = prev
             else:
+                tag, article_id = bundle_id.split("/", 1)
                 dirty.setdefault(tag, []).append(article_id)
 
         dirty_count = sum(len(v) for v in dirty.values())
@@ -310,34 +307,36 @@ def build(
                 for item in found:
                     bundle_id = record_id(item["record"])
                     before = previous.get(bundle_id)
-                    if (before is None or before["title"] != item["title"]
-                            or before["record"]["status"] != item["record"]["status"]):
+                    if before is None or before.title != item["title"] or before.status != item["record"]["status"]:
                         index_changed = True
-                    entries[bundle_id] = {"key": keys[bundle_id], "record": item["record"], "title": item["title"],
-                                          "json_stat": item["json_stat"], "html_key": None, "html_stat": None,
-                                          "fragment": None}
+                    entries[bundle_id] = Kept.evaluated(keys[bundle_id], item["record"], item["title"],
+                                                        item["json_stat"])
 
             # Round 2: pages whose bundle or language switcher changed.
             old = out.old_manifest if shard else None
             kept_old = [b for b in (old or {}).get("bundles", []) if shard and b["locale"] not in
                         {SOURCE_TAG, *(l.tag for l in locales)} and files_intact(dist, b)]
             published: dict[str, list[str]] = {}
-            for record in [*kept_old, *(e["record"] for e in entries.values())]:
+            for record in kept_old:
                 if record["status"] == PUBLISHED:
                     published.setdefault(record["article"], []).append(record["locale"])
+            for bundle_id, entry in entries.items():
+                if entry.status == PUBLISHED:
+                    locale, article = bundle_id.split("/", 1)
+                    published.setdefault(article, []).append(locale)
             switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
             joined = {article: ",".join(tags) for article, tags in switchers.items()}
             renders: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
             for bundle_id, entry in entries.items():
-                record = entry["record"]
-                if record["status"] != PUBLISHED:
+                if entry.status != PUBLISHED:
                     continue
-                html_key = f"{record['files']['json']['sha256']}:{joined[record['article']]}"
-                html = record["files"].get("html")
-                if entry.get("html_key") == html_key and html and file_stat(dist_prefix + html["path"]) == entry["html_stat"]:
+                locale, article = bundle_id.split("/", 1)
+                html_key = f"{entry.json_sha}:{joined[article]}"
+                if (entry.html_key == html_key and entry.html_path
+                        and file_stat(dist_prefix + entry.html_path) == entry.html_stat):
                     continue
-                entry["html_key"] = html_key
-                renders.setdefault(record["locale"], []).append((record["article"], switchers[record["article"]]))
+                entry.html_key = html_key
+                renders.setdefault(locale, []).append((article, switchers[article]))
             render = [(tag, items) for tag, items in sorted(renders.items())]
             jobs_total[1] = len(render)
             out.retract({f"{tag}/{a}" for tag, items in render for a, _ in items})
@@ -346,14 +345,22 @@ def build(
                 out.written.extend(written)
                 for item in found:
                     entry = entries[f"{tag}/{item['article']}"]
-                    entry["record"]["files"]["html"] = item["html"]
-                    entry["html_stat"] = item["html_stat"]
-                    entry["fragment"] = None
+                    if not isinstance(entry.record, dict):  # kept from the last build: decode it to change it
+                        entry.record = entry.record.full()
+                    entry.record["files"]["html"] = item["html"]
+                    entry.html_path = item["html"]["path"]
+                    entry.html_stat = item["html_stat"]
+                    entry.fragment = None
         finally:
             _CONTEXT.clear()
 
-        records = [e["record"] for e in entries.values()]
-        all_records = sorted([*kept_old, *records], key=lambda r: (r["article"], r["locale"]))
+        records = [e.record for e in entries.values()]
+        if kept_old:
+            all_records = sorted([*kept_old, *records], key=lambda r: (r["article"], r["locale"]))
+            order = [record_id(r) for r in all_records]
+        else:
+            order = _kept_order(state.outputs.get("order"), entries)
+            all_records = [entries[b].record for b in order]
         # A folder of dist/ whose mtime is the one the last build recorded (and older than that
         # build by the racy margin) holds the same names; with the same bundles expected, it
         # holds no stale file. Listing 20 folders of 2,000 names costs a tenth of a second.
@@ -363,8 +370,10 @@ def build(
             for name, mark in state.outputs.get("folders", {}).items():
                 if mark < limit and file_mtime(dist_prefix + name) == mark:
                     same_listing.add(name)
-        expected = {info["path"] for r in all_records if r["locale"] not in same_listing
-                    for info in r["files"].values()}
+        expected = {info["path"] for r in kept_old for info in r["files"].values()}
+        for bundle_id, entry in entries.items():
+            if entry.status == PUBLISHED and bundle_id.split("/", 1)[0] not in same_listing:
+                expected.update((f"{bundle_id}.json", entry.html_path))
         stale = stale_files(dist, expected, None if not shard else {SOURCE_TAG, *(l.tag for l in locales)},
                             skip=same_listing)
         if stale:
@@ -388,7 +397,7 @@ def build(
                     and state.outputs.get("index") == file_stat(dist / INDEX)):
                 index_bytes = (dist / INDEX).read_bytes()  # the same titles and statuses: the same page
             else:
-                titles = {record_id(e["record"]): e["title"] for e in entries.values()}
+                titles = {bundle_id: e.title for bundle_id, e in entries.items()}
                 index_bytes = index_page(heading, all_records, titles, dist, sections).encode("utf-8")
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
@@ -397,19 +406,14 @@ def build(
             if shard and old:
                 merged = {**old.get("locales", {}), **manifest["locales"]}
                 manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
-            fragments = {}
-            for bundle_id, entry in entries.items():
-                if entry.get("fragment") is None:
-                    entry["fragment"] = dumps(entry["record"]).decode("utf-8")[:-1]
-                fragments[bundle_id] = entry["fragment"]
-            for record in kept_old:
-                fragments[record_id(record)] = dumps(record).decode("utf-8")[:-1]
-            out.write(MANIFEST, dumps_manifest(manifest, [fragments[record_id(r)] for r in all_records]))
+            old_fragments = {record_id(record): dumps(record).decode("utf-8")[:-1] for record in kept_old}
+            out.write(MANIFEST, dumps_manifest(manifest, [entries[b].encoded() if b in entries else old_fragments[b]
+                                                          for b in order]))
             outputs.update(index_sections=sections, index_heading=heading, languages=dict(KNOWN_LANGUAGES),
                            chains=dict(KNOWN_CHAINS),
                            head={k: v for k, v in manifest.items() if k != "bundles"})
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST),
-                           folders=folder_marks(dist), order=[record_id(r) for r in all_records])
+                           folders=folder_marks(dist), order=order)
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
         if not untouched or new_stamps != state.stamps or known != state.sources:
@@ -422,6 +426,14 @@ def build(
         result.written = sorted(set(out.written))
         result.removed = out.removed
     return result
+
+
+def _kept_order(order: list[str] | None, bundles: dict) -> list[str]:
+    """The bundle ids in manifest order (by article, then locale): ``order`` (the last
+    build's) when it lists exactly ``bundles``, else sorted again."""
+    if order is not None and len(order) == len(bundles) and all(map(bundles.__contains__, order)):
+        return order
+    return sorted(bundles, key=lambda b: b.split("/", 1)[::-1])
 
 
 def file_mtime(path: str) -> int | None:

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 import pickle
 import re
 import time
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline import fsutil
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 RACY_NS = 2_000_000_000
 
 
@@ -252,6 +254,81 @@ class ParsedCache:
             self._handle = None
 
 
+class LazyRecord(Mapping):
+    """A manifest record kept as its encoded JSON; decoded only when a field beyond the
+    status, article and locale is asked for. A rebuild of 21,000 bundles reads those three
+    of every record and the rest of a few: decoding them all would cost it 0.1 s."""
+
+    __slots__ = ("status", "article", "locale", "fragment", "_full")
+
+    def __init__(self, status: str, article: str, locale: str, fragment: str) -> None:
+        self.status, self.article, self.locale, self.fragment = status, article, locale, fragment
+        self._full = None
+
+    def full(self) -> dict:
+        if self._full is None:
+            self._full = json.loads(self.fragment)
+        return self._full
+
+    def __getitem__(self, key: str):
+        if key == "status":
+            return self.status
+        if key == "article":
+            return self.article
+        if key == "locale":
+            return self.locale
+        return self.full()[key]
+
+    def __iter__(self):
+        return iter(self.full())
+
+    def __len__(self) -> int:
+        return len(self.full())
+
+
+class Kept:
+    """One bundle in the build state: what a rebuild compares, and its manifest record.
+
+    ``record`` is the record as a dict for a bundle this build evaluated, a
+    :class:`LazyRecord` for one kept from the last build; ``fragment`` is the record
+    encoded for the manifest (None until encoded). Saved as a tuple: loading 21,000 of
+    them as nested dictionaries took a rebuild 0.13 s, as tuples 0.03 s.
+    """
+
+    __slots__ = ("key", "title", "json_stat", "html_key", "html_stat", "fragment", "status", "json_sha",
+                 "html_path", "record")
+
+    def __init__(self, key: str, title: str | None, json_stat, html_key: str | None, html_stat,
+                 fragment: str | None, status: str, json_sha: str | None, html_path: str | None,
+                 record=None) -> None:
+        self.key, self.title, self.json_stat, self.html_key, self.html_stat = key, title, json_stat, html_key, html_stat
+        self.fragment, self.status, self.json_sha, self.html_path = fragment, status, json_sha, html_path
+        self.record = record
+
+    @classmethod
+    def evaluated(cls, key: str, record: dict, title: str | None, json_stat) -> "Kept":
+        json_file = record["files"].get("json")
+        return cls(key, title, json_stat, None, None, None, record["status"],
+                   json_file["sha256"] if json_file else None, None, record)
+
+    def encoded(self) -> str:
+        """The record as the manifest lists it (compact JSON), encoded once."""
+        if self.fragment is None:
+            self.fragment = json.dumps(self.record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return self.fragment
+
+    def saved(self) -> tuple:
+        return (self.key, self.title, self.json_stat, self.html_key, self.html_stat, self.encoded(), self.status,
+                self.json_sha, self.html_path)
+
+    @classmethod
+    def loaded(cls, bundle_id: str, saved: tuple) -> "Kept":
+        locale, article = bundle_id.split("/", 1)
+        kept = cls(*saved)
+        kept.record = LazyRecord(kept.status, article, locale, kept.fragment)
+        return kept
+
+
 class BuildState:
     """The last build's record, read leniently: anything unreadable means a cold build.
 
@@ -264,7 +341,7 @@ class BuildState:
         self.directory = directory
         self.path = directory / "build-state.pickle"
         self.stamps: dict = {}
-        self.bundles: dict[str, dict] = {}
+        self.bundles: dict[str, Kept] = {}
         self.saved_ns = 0
         self.env = ""
         self.outputs: dict = {}
@@ -284,10 +361,12 @@ class BuildState:
                 data = pickle.load(handle)
             if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("env") != env:
                 return state
-            bundles: dict[str, dict] = {}
+            bundles: dict[str, Kept] = {}
+            loaded = Kept.loaded
             for tag in data.get("locales", ()):
                 with open(state._locale_path(tag), "rb") as handle:
-                    bundles.update(pickle.load(handle))
+                    bundles.update({bundle_id: loaded(bundle_id, saved)
+                                    for bundle_id, saved in pickle.load(handle).items()})
         except Exception:  # noqa: BLE001 - a damaged, partial or foreign cache is just a cold start
             return state
         finally:
@@ -301,7 +380,7 @@ class BuildState:
         state.sources = data.get("sources") or {}
         return state
 
-    def save(self, env: str, stamps: dict, bundles: dict, outputs: dict, sources: dict,
+    def save(self, env: str, stamps: dict, bundles: dict[str, Kept], outputs: dict, sources: dict,
              changed: set[str] | None = None) -> None:
         """Record a build; ``changed``: the locales whose bundles changed (None: all of them)."""
         by_locale: dict[str, dict] = {}
@@ -310,7 +389,8 @@ class BuildState:
         self.directory.mkdir(parents=True, exist_ok=True)
         for tag, entries in by_locale.items():
             if changed is None or tag in changed or not self._locale_path(tag).exists():
-                fsutil.atomic_write_bytes(self._locale_path(tag), pickle.dumps(entries, pickle.HIGHEST_PROTOCOL),
+                saved = {bundle_id: entry.saved() for bundle_id, entry in entries.items()}
+                fsutil.atomic_write_bytes(self._locale_path(tag), pickle.dumps(saved, pickle.HIGHEST_PROTOCOL),
                                           durable=False, private=True)
         for stale in self.directory.glob("bundles-*.pickle"):
             if stale.name[len("bundles-"):-len(".pickle")] not in by_locale:

@@ -311,3 +311,15 @@ def test_a_missing_locale_state_file_means_a_cold_build_with_the_same_output(roo
     # Evaluated again from scratch: every bundle came out the same; only the manifest, which
     # retracted them while they were being evaluated, was written again.
     assert result.written == ["manifest.json"]
+
+
+def test_a_rebuild_answers_with_the_records_the_manifest_lists(root):
+    import json
+
+    fill(root, "ar", "discogram", translate=lambda e: None if e.msgctxt == "discogram/risks" else f"[ar] {e.msgid}")
+    first = build(Project.open(root))
+    again = build(Project.open(root))  # every record kept from the state, decoded only when read
+    manifest = json.loads((root / "dist/manifest.json").read_text(encoding="utf-8"))
+    assert again.bundles == first.bundles == manifest["bundles"]
+    assert [dict(b) for b in again.bundles] == manifest["bundles"]
+    assert [b["reasons"][0]["rule"] for b in again.blocked] == ["untranslated"]
