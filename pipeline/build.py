@@ -292,6 +292,7 @@ def build(
                 progress(done[0], max(jobs_total[0] + jobs_total[1], done[0]))
 
         index_changed = False  # a bundle's title or status changed: the index page must follow
+        status_changed = False  # a bundle was published or blocked: the files dist/ should hold changed
         from pipeline.bundle.html import use_bytecode_cache
 
         use_bytecode_cache(cache_dir / "templates")
@@ -307,7 +308,9 @@ def build(
                 for item in found:
                     bundle_id = record_id(item["record"])
                     before = previous.get(bundle_id)
-                    if before is None or before.title != item["title"] or before.status != item["record"]["status"]:
+                    if before is None or before.status != item["record"]["status"]:
+                        index_changed = status_changed = True
+                    elif before.title != item["title"]:
                         index_changed = True
                     entries[bundle_id] = Kept.evaluated(keys[bundle_id], item["record"], item["title"],
                                                         item["json_stat"])
@@ -365,7 +368,7 @@ def build(
         # build by the racy margin) holds the same names; with the same bundles expected, it
         # holds no stale file. Listing 20 folders of 2,000 names costs a tenth of a second.
         same_listing = set()
-        if not shard and not index_changed and set(entries) == set(previous):
+        if not shard and not status_changed and set(entries) == set(previous):
             limit = state.saved_ns - RACY_NS
             for name, mark in state.outputs.get("folders", {}).items():
                 if mark < limit and file_mtime(dist_prefix + name) == mark:

@@ -334,7 +334,8 @@ class BuildState:
 
     Pickles, not JSON: at 20,000 bundles they are read three times faster, and they are a
     cache, never an interface. The bundles are kept in one file per locale, so that a
-    rebuild that changed one locale writes that locale's file and the small main one.
+    rebuild that changed one locale writes that locale's file and the small main one; each
+    bundle is a flat tuple (:class:`Kept`).
     """
 
     def __init__(self, directory: Path) -> None:

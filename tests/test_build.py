@@ -447,3 +447,23 @@ def test_make_build_on_the_shipped_content_gives_a_valid_dist(shipped_root, cli)
         if record["status"] == "published" and record["locale"] != "en":
             # Honest content: shipped translations are machine-drafted until a person reviews them.
             assert record["review_state"] in ("machine-drafted", "reviewed"), record
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_blocked_bundle_loses_its_files_even_where_folder_listings_are_trusted(root, monkeypatch, trusted):
+    # With the racy margin at 0, every folder's recorded mtime is trusted at once; a bundle that
+    # changes status must still have its folder listed, and its files removed.
+    import time
+
+    import pipeline.build
+
+    if trusted:
+        monkeypatch.setattr(pipeline.build, "RACY_NS", 0)
+    build(Project.open(root))
+    time.sleep(0.05)
+    set_translation(root, "fr", "discogram", NOT_REQUIRED, "Évaluer les disques")  # a text, not a status
+    assert sorted(build(Project.open(root)).written) == ["fr/discogram.html", "fr/discogram.json", "manifest.json"]
+    set_translation(root, "fr", "discogram", RISK_HEADING, "")
+    result = build(Project.open(root))
+    assert sorted(result.removed) == ["fr/discogram.html", "fr/discogram.json"]
+    assert manifest_mismatches(root / "dist") == []
