@@ -71,7 +71,14 @@ def repeated(args: list[str], cwd: Path, runs: int, before=None) -> dict:
     return median
 
 
-CALIBRATION = "import time\nt = time.perf_counter()\ns = 0\nfor i in range(5_000_000):\n    s += i\nprint(time.perf_counter() - t)"
+CALIBRATION = """
+import time
+t = time.perf_counter()
+s = 0
+for i in range(5_000_000):
+    s += i
+print(time.perf_counter() - t)
+"""
 
 
 def calibration() -> float:

@@ -148,7 +148,6 @@ def evaluate_bundle(
         all_findings.extend(found)
         errors = [f for f in found if f.severity == ERROR]
         section = message.section
-        quoted = _Quoted(message.text)
         why = None
         if domain in data.errors:
             why = "malformed-po"
@@ -156,7 +155,7 @@ def evaluate_bundle(
             why = "untranslated"
             if required:
                 reasons.append(Reason("missing-po", f"no catalogue for this locale; required section '{section}' "
-                                      f"cannot be published: {quoted}", path, None, section))
+                                      f"cannot be published: {_quote(message.text)}", path, None, section))
         elif entry is None or not entry.has_text or _blank_entry(entry):
             why = "untranslated"
             if required:
@@ -169,13 +168,14 @@ def evaluate_bundle(
                     detail = (f"not in the catalogue (is the msgid on line {edited.line} this message, edited by "
                               "hand? restore it, or run 'pipeline update')")
                     line = edited.line
-                reasons.append(Reason("untranslated", f"{detail} in required section '{section}': {quoted}",
+                reasons.append(Reason("untranslated",
+                                      f"{detail} in required section '{section}': {_quote(message.text)}",
                                       path, line, section))
         elif entry.fuzzy:
             why = "fuzzy"
             if required:
                 reasons.append(Reason("fuzzy", f"fuzzy (needs a translator's confirmation) in required section "
-                                      f"'{section}': {quoted}", path, entry.line, section))
+                                      f"'{section}': {_quote(message.text)}", path, entry.line, section))
         elif errors:
             why = "qa-error"
             if required:
@@ -196,7 +196,7 @@ def evaluate_bundle(
                     rule = "stale-review"
                 reasons.append(Reason(rule, (f"approval void, {stale}; " if stale else "")
                                       + f"needs {need} from a clinical reviewer (has {count}) in required "
-                                      f"section '{section}': {quoted}", path, entry.line, section))
+                                      f"section '{section}': {_quote(message.text)}", path, entry.line, section))
             texts[message.key] = Resolved(entry.msgstr)
             translated += 1
         else:
@@ -245,18 +245,6 @@ def _blank(text: str) -> bool:
 
 def _quote(text: str, limit: int = 60) -> str:
     return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
-
-
-class _Quoted:
-    """``_quote(text)``, worked out only if a reason is written with it (most messages have none)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __format__(self, spec: str) -> str:
-        return format(_quote(self.text), spec)
 
 
 @dataclass(frozen=True)

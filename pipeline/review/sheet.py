@@ -27,8 +27,8 @@ _SECTION_NAMES = {"title": "Title", "introduction": "Introduction", "labels": "P
 def environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, auto_reload=False, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, auto_reload=False,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def word_diff(before: str, after: str) -> list[dict]:
