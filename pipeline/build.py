@@ -72,7 +72,7 @@ _CONTEXT: dict = {}
 def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[str], list[Problem]]:
     """Gate and JSON bundles for some articles of one locale (English: ``tag`` 'en')."""
     from pipeline.bundle import make_bundle
-    from pipeline.gate import _no_approvals, evaluate_locale
+    from pipeline.gate import evaluate_locale
 
     project: Project = _CONTEXT["project"]
     sources: Sources = _CONTEXT["sources"]
@@ -85,7 +85,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
         verdicts = [None] * len(articles)
     else:
         locale = Locale(tag)
-        approvals = _no_approvals
+        approvals = None  # the gate's default: nothing approved
         if os.path.lexists(project.locale_dir(locale) / "reviews.yaml"):  # no ledger: no approvals, and
             from pipeline.review import approvals_for  # no need to import the review package (20 ms)
 
