@@ -249,7 +249,7 @@ def build(
                 return None
             bundles = state.bundles
             order = _kept_order(state.outputs.get("order"), bundles)  # the last manifest's, when it fits
-            return state.outputs["head"], [(b, b.split("/", 1)[0], bundles[b].fragment) for b in order]
+            return state.outputs["head"], order, {b: e.fragment for b, e in bundles.items()}
 
         out = OutputDir(dist, known_manifest)
 

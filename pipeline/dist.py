@@ -56,9 +56,9 @@ class OutputDir:
 
     def __init__(self, dist: Path, known: Callable[[], tuple | None] | None = None) -> None:
         self.dist = dist
-        # The manifest on disk as the last build recorded it: its fields but the bundles, and
-        # each bundle's (id, locale, encoded record). Retracting from it needs no parsing;
-        # it is put together only when a retraction happens.
+        # The manifest on disk as the last build recorded it: its fields but the bundles, the
+        # bundle ids in order, and each one's encoded record. Retracting from it needs no
+        # parsing; it is put together only when a retraction happens.
         self._known_factory = known
         self._known_made = False
         self._known: tuple | None = None
@@ -87,16 +87,22 @@ class OutputDir:
             self._known_made = True
             self._known = self._known_factory() if self._known_factory else None
         if self._known is not None:
-            head, listing = self._known
-            if not any(bundle_id in ids for bundle_id, _, _ in listing) and not (index and not self.retracted):
+            head, order, fragments = self._known
+            if ids.isdisjoint(fragments) and not (index and not self.retracted):
                 return
             self.retracted = True
-            listing = [item for item in listing if item[0] not in ids]
-            self._known = (head, listing)
-            kept_locales = {locale for _, locale, _ in listing}
-            interim = dict(head, index=None, complete=False,
-                           locales={tag: info for tag, info in head.get("locales", {}).items() if tag in kept_locales})
-            atomic_write_bytes(self.dist / MANIFEST, dumps_manifest(interim, [f for _, _, f in listing]))
+            gone = {bundle_id for bundle_id in ids if bundle_id in fragments}
+            if gone:
+                order = [bundle_id for bundle_id in order if bundle_id not in gone]
+                fragments = {bundle_id: fragments[bundle_id] for bundle_id in order}
+                # A locale stays listed while one of its bundles does (found early: the order is by article).
+                losing = {bundle_id.split("/", 1)[0] for bundle_id in gone}
+                emptied = {tag for tag in losing if not any(b.startswith(tag + "/") for b in order)}
+                head = dict(head, locales={tag: info for tag, info in head.get("locales", {}).items()
+                                           if tag not in emptied})
+                self._known = (head, order, fragments)
+            interim = dict(head, index=None, complete=False)
+            atomic_write_bytes(self.dist / MANIFEST, dumps_manifest(interim, [fragments[b] for b in order]))
             return
         if not self.old_manifest:
             return

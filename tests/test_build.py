@@ -467,3 +467,30 @@ def test_blocked_bundle_loses_its_files_even_where_folder_listings_are_trusted(r
     result = build(Project.open(root))
     assert sorted(result.removed) == ["fr/discogram.html", "fr/discogram.json"]
     assert manifest_mismatches(root / "dist") == []
+
+
+def test_successive_retractions_keep_dropping_the_locales_they_empty(tmp_path):
+    import json
+
+    from pipeline.dist import OutputDir
+
+    head = {"complete": True, "index": {"path": "index.html"}, "schema_version": 1,
+            "locales": {"de": {"tag": "de"}, "en": {"tag": "en"}, "fr": {"tag": "fr"}}}
+    order = ["de/a", "en/a", "fr/a", "de/b", "en/b"]
+    fragments = {b: json.dumps({"article": b.split("/")[1], "locale": b.split("/")[0]}, sort_keys=True,
+                               separators=(",", ":")) for b in order}
+    out = OutputDir(tmp_path, lambda: (head, order, fragments))
+
+    def listed() -> tuple[list[str], list[str]]:
+        data = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+        assert data["complete"] is False and data["index"] is None
+        return sorted(data["locales"]), [f"{b['locale']}/{b['article']}" for b in data["bundles"]]
+
+    out.retract({"fr/a"})
+    assert listed() == (["de", "en"], ["de/a", "en/a", "de/b", "en/b"])
+    out.retract({"de/a"})  # de keeps de/b
+    assert listed() == (["de", "en"], ["en/a", "de/b", "en/b"])
+    out.retract({"de/b", "en/a"})
+    assert listed() == (["en"], ["en/b"])
+    out.retract(set(), index=True)  # nothing more to drop: the same interim manifest
+    assert listed() == (["en"], ["en/b"])
