@@ -86,7 +86,7 @@ def library_version(name: str, module: str) -> str:
         folder = origin.parent.parent if origin.name == "__init__.py" else origin.parent
         found = []
         for entry in _listing(str(folder)):
-            stem, dot, kind = entry.rpartition(".")
+            stem, _, kind = entry.rpartition(".")
             if kind in ("dist-info", "egg-info") and "-" in stem:
                 dist, version = stem.split("-", 1)
                 if _normal(dist) == _normal(name):
@@ -314,7 +314,9 @@ class Kept:
     def encoded(self) -> str:
         """The record as the manifest lists it (compact JSON), encoded once."""
         if self.fragment is None:
-            self.fragment = json.dumps(self.record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            from pipeline.dist import dumps  # the manifest's own encoding (dist imports this module)
+
+            self.fragment = dumps(self.record).decode("utf-8")[:-1]
         return self.fragment
 
     def saved(self) -> tuple:
