@@ -46,6 +46,7 @@ def environment():
             bytecode = Bytecode(str(BYTECODE_DIR[0]))
         except OSError:
             bytecode = None
+
     class DictFirst(Environment):
         """``b.title`` looks the key up first: Jinja2's own order (attribute, then key) costs a
         failed getattr for every dotted name on the JSON-shaped bundle, a fifth of a page."""
