@@ -123,3 +123,108 @@ def test_comment_lines_join_as_polib_joins_them(lines):
             text += "\n"
         text += line
     assert _polib_join(lines) == text
+
+
+# The two fast readers: the canonical pattern and the line reader behind it.
+
+def _fields(entries) -> list[tuple] | None:
+    if entries is None:
+        return None
+    return [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.comment, e.extracted, e.references, e.previous_msgid,
+             e.previous_msgctxt, e.line, e.first_line) for e in entries]
+
+
+def _agree(text: str) -> None:
+    """Where the canonical reader reads a text, the line reader reads the same entries."""
+    from pipeline.poread import _parse_canonical, _parse_lines
+
+    canonical = _parse_canonical(text)
+    if canonical is not None:
+        assert _fields(canonical) == _fields(_parse_lines(text))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(REPO)))
+def test_the_canonical_reader_reads_every_shipped_catalogue_as_the_line_reader_does(path):
+    from pipeline.poread import _parse_canonical
+
+    text = path.read_text(encoding="utf-8")
+    fuzzy_with_previous = "#|" in text
+    assert (_parse_canonical(text) is None) == fuzzy_with_previous  # '#|' lines are the line reader's
+    _agree(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(entries, st.sampled_from(["", "Machine-drafted translation.\nSecond line."]), st.booleans())
+def test_the_two_fast_readers_agree_on_written_catalogues(items, header_comment, header_fuzzy):
+    written = Catalog(tuple(items), (("Language", "fr"), ("Content-Type", "text/plain; charset=UTF-8")),
+                      header_comment, header_fuzzy)
+    _agree(render_po(written))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(mutation, min_size=1, max_size=4))
+def test_the_two_fast_readers_agree_on_damaged_files(edits):
+    text = REAL
+    for position, cut, insert in edits:
+        text = text[:position] + insert + text[position + cut:]
+    _agree(text)
+
+
+@pytest.mark.parametrize("text", [
+    '# a\n#. b\n#: c:1\n#, fuzzy\nmsgctxt "x"\nmsgid "a"\nmsgstr "b"\n',  # the usual order
+    '#. b\n# a\nmsgid "a"\nmsgstr "b"\n',  # comments out of order
+    '#.  two spaces \n#:  p:1  q:2 \n#,  fuzzy ,  c-format \nmsgid "a"\nmsgstr "b"\n',
+    '#\n# \nmsgid "a"\nmsgstr ""\n"b\\n"\n"\\"c\\\\"\n\n\n\nmsgid "d"\nmsgstr "e"',  # no final line break
+    '#. \nmsgid "a"\nmsgstr "b"\n',  # an empty extracted comment: the careful path judges it
+    'msgid "a"\nmsgstr "b\\\\"\n"n"\n',  # an escaped backslash at the end of a piece
+    'msgid "a" \nmsgstr "b"\n',  # a trailing space
+    '  msgid "a"\nmsgstr "b"\n',  # indentation
+    'msgid "a"\n\nmsgstr "b"\n',  # a blank line inside the entry
+    'msgid "a"\nmsgstr "b\\q"\n',  # an escape the careful path judges
+])
+def test_the_two_fast_readers_agree_on_edge_cases(text):
+    _agree(text)
+    assert _fields(catalog_parse_fast(text)) == _fields(_lines_then_unique(text))
+
+
+def catalog_parse_fast(text):
+    from pipeline.poread import parse_fast
+
+    return parse_fast(text)
+
+
+def _lines_then_unique(text):
+    from pipeline.poread import _parse_lines, _UNUSUAL
+
+    if _UNUSUAL.search(text):
+        return None
+    found = _parse_lines(text)
+    if found is None or len({(e.msgctxt, e.msgid) for e in found}) != len(found):
+        return None
+    return found
+
+
+def test_the_canonical_reader_reads_the_usual_layout():
+    from pipeline.poread import _parse_canonical
+
+    text = ('# a translator\n#. for you\n#: source/x.yaml:4 source/y.yaml:5\n#, fuzzy, no-wrap\nmsgctxt "ctx"\n'
+            'msgid ""\n"two "\n"lines"\nmsgstr "tab\\there \\"quoted\\""\n\nmsgid "b"\nmsgstr "c"\n')
+    first, second = _parse_canonical(text)
+    assert (first.comment, first.extracted, first.references, first.flags) == (
+        ["a translator"], ["for you"], ["source/x.yaml:4", "source/y.yaml:5"], ["fuzzy", "no-wrap"])
+    assert (first.msgctxt, first.msgid, first.msgstr) == ("ctx", "two lines", 'tab\there "quoted"')
+    assert (first.first_line, first.line, second.first_line, second.line) == (1, 6, 11, 11)
+
+
+@settings(max_examples=100, deadline=None)
+@given(entries)
+def test_entries_made_without_init_are_the_entries_init_makes(items):
+    from dataclasses import asdict, fields
+
+    from pipeline.catalog import _new_entry
+
+    for entry in items:
+        values = {f.name: getattr(entry, f.name) for f in fields(Entry)}
+        made = _new_entry(**{k: v for k, v in values.items() if v != getattr(Entry, k, object())})
+        assert made == entry and hash(made) == hash(entry) and asdict(made) == asdict(entry)
+        assert made.key == entry.key
