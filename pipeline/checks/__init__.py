@@ -16,8 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.locales import Locale
+
+_DIGIT = re.compile(r"\d")
 
 ERROR = "error"
 WARNING = "warning"
@@ -44,6 +47,12 @@ class Unit:
     def forms(self) -> tuple[str, ...]:
         """Every translated text to check: the msgstr, or each plural form."""
         return self.translations if self.source_plural else (self.translation,)
+
+    @cached_property  # the numbers and the units checks both ask
+    def has_digit(self) -> bool:
+        """A digit anywhere in the English or the translation: without one, the numbers and
+        units checks have nothing to compare (one search over the joined texts, not four)."""
+        return _DIGIT.search("\n".join((self.source, self.source_plural, *self.forms))) is not None
 
 
 @dataclass(frozen=True)
@@ -182,15 +191,6 @@ def _iter_forms(unit: Unit) -> Iterator[tuple[int | None, str, str, str]]:
         return
     for index, text in enumerate(unit.translations):
         yield index, text, unit.source if not index else unit.source_plural, f" (plural form {index})"
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def has_digit(unit: Unit) -> bool:
-    """A digit anywhere in the English or the translation: without one, the numbers and
-    units checks have nothing to compare (one search over the joined texts, not four)."""
-    return _DIGIT.search("\n".join((unit.source, unit.source_plural, *unit.forms))) is not None
 
 
 # Registration happens on import; keep this list in step with the modules.

@@ -45,11 +45,17 @@ _DANGEROUS = frozenset({"script", "iframe", "object", "embed", "style", "link", 
 _MARKERS = re.compile(r"[<>@`=]|://|www\.|\]\(|\*\*|__|\{[{%#]|\$\{|(?i:script|data)\s*:")
 _MARKER_STRINGS = ("<", ">", "@", "`", "=", "://", "www.", "](", "**", "__", "{{", "{%", "{#", "${")
 _SCRIPT_OR_DATA = re.compile(r"(?i:script|data)\s*:")
+# A character every marker has (or "www."): a text with none of them has no marker. One
+# character class is a single fast scan; most sentences end the test here.
+_MARKER_CHARS = re.compile(r"[<>@`=:\]*_{$]|www\.")
 
 
 def has_markers(text: str) -> bool:
-    """``_MARKERS.search(text)``, in substring tests: three times faster on the plain
-    sentences that most texts are (tests/checks/test_markup.py compares the two)."""
+    """``_MARKERS.search(text)``, faster: a scan for the characters markers are made of,
+    then substring tests, ten times faster on the plain sentences that most texts are
+    (tests/checks/test_markup.py compares the two)."""
+    if _MARKER_CHARS.search(text) is None:
+        return False
     for marker in _MARKER_STRINGS:
         if marker in text:
             return True

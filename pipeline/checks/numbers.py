@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pipeline.checks import ERROR, Unit, _iter_forms, check, has_digit
+from pipeline.checks import ERROR, Unit, _iter_forms, check
 from pipeline.checks._locale import ENGLISH, SPACES, LocaleInfo, locale_info
 
 _DIGIT = re.compile(r"\d")
@@ -202,7 +202,7 @@ def _words(text: str) -> Counter[Decimal]:
 @check("numbers", ERROR)
 def numbers(unit: Unit):
     """The translation has the source's numbers (5 is not 50), in the locale's own notation."""
-    if not has_digit(unit):
+    if not unit.has_digit:
         return
     info = locale_info(unit.locale)
     for index, text, source, where in _iter_forms(unit):

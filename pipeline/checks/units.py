@@ -47,7 +47,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.checks import ERROR, Unit, _iter_forms, check, has_digit
+from pipeline.checks import ERROR, Unit, _iter_forms, check
 from pipeline.checks._locale import LocaleInfo, locale_info
 from pipeline.checks.numbers import Number, find_numbers
 
@@ -233,7 +233,7 @@ def _compare(source: str, text: str, spellings: _Spellings, info: LocaleInfo, wh
 @check("units", ERROR)
 def units(unit: Unit):
     """A unit beside a number in the source (mg, mL, %, °C, IU...) stays beside the same number."""
-    if not has_digit(unit):
+    if not unit.has_digit:
         return
     info = locale_info(unit.locale)
     spellings = _translation_spellings(unit.glossary)

@@ -1,0 +1,35 @@
+"""pipeline.frozen.maker makes the instance the dataclass's own __init__ makes."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from dataclasses import asdict, dataclass, field, replace
+
+import pytest
+
+from pipeline.checks import Unit
+from pipeline.frozen import maker
+from pipeline.locales import parse_locale
+
+
+def test_a_unit_made_without_init_is_the_unit_init_makes():
+    values = dict(source="Take 5 mg.", translation="Prenez 5 mg.", locale=parse_locale("fr"), context="a/risks",
+                  role="risks", required=True, flags=("fuzzy",))
+    made, expected = maker(Unit)(**values), Unit(**values)
+    assert made == expected and hash(made) == hash(expected) and repr(made) == repr(expected)
+    assert asdict(made) == asdict(expected)
+    assert pickle.loads(pickle.dumps(made)) == expected and copy.copy(made) == expected
+    assert replace(made, translation="x") == replace(expected, translation="x")
+    assert made.has_digit and made.forms == ("Prenez 5 mg.",)
+    with pytest.raises(AttributeError):
+        made.translation = "changed"  # still frozen
+
+
+def test_a_dataclass_with_a_default_factory_is_refused():
+    @dataclass(frozen=True)
+    class WithFactory:
+        items: list = field(default_factory=list)
+
+    with pytest.raises(TypeError, match="default factory"):
+        maker(WithFactory)
