@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
 from pathlib import Path
 
 import polib
 
 from pipeline.errors import CatalogError
-from pipeline.frozen import maker
+from pipeline.frozen import cached, maker
 from pipeline.fsutil import write_text_if_changed
 from pipeline.posyntax import SYNTAX_HINT, check_charset, check_line_breaks, check_syntax, space_comments
 
@@ -41,7 +40,7 @@ class Entry:
     obsolete: bool = False
     line: int = 0  # where the entry starts in the file it was read from
 
-    @cached_property  # asked for by every lookup; kept in the instance's __dict__
+    @cached  # asked for by every lookup; kept in the instance's __dict__
     def key(self) -> tuple[str, str]:
         return (self.msgctxt or "", self.msgid)
 

@@ -1,5 +1,6 @@
-"""Frozen dataclasses made without their ``__init__``, for the few made tens of thousands of
-times a build.
+"""Frozen dataclasses made fast: without their ``__init__`` (:func:`maker`), and with
+values computed once per instance (:class:`cached`), for the few classes a build makes or
+reads hundreds of thousands of times.
 
 A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__`` (it must
 go around its own ``__setattr__``, which refuses): about 2 µs for a dozen fields. A build
@@ -39,3 +40,28 @@ def maker(cls: type[T]) -> Callable[..., T]:
 
     make.__doc__ = f"{cls.__name__}(**values), without its __init__ (pipeline.frozen)."
     return make
+
+
+class cached:
+    """``functools.cached_property`` without its lock.
+
+    Python 3.11's takes a lock on the first read of each instance's value (3.12 dropped
+    it): 1 to 2 µs, paid for each of a build's 700,000 PO entries, check units and source
+    messages. Like it, this stores the value in the instance's ``__dict__`` (which a frozen
+    dataclass leaves writable), so later reads never reach the descriptor. A build reads an
+    instance from one thread only.
+    """
+
+    def __init__(self, function: Callable) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance, owner: type | None = None):
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value

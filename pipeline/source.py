@@ -13,12 +13,12 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from pipeline.errors import Problem, SourceError
+from pipeline.frozen import cached
 from pipeline.yamlnodes import compose, line_of
 
 SITE_DOMAIN = "site"
@@ -66,14 +66,14 @@ class Message:
     line: int
     note: str = ""
 
-    # Cached (in the instance's __dict__, which a frozen dataclass leaves writable to
-    # cached_property): the gate and the checks ask for them half a million times a build.
-    @cached_property
+    # Cached in the instance's __dict__ (pipeline.frozen.cached): the gate and the checks
+    # ask for them half a million times a build.
+    @cached
     def context(self) -> str:
         """The gettext msgctxt: ``article/section``; stable when paragraphs move within a section."""
         return f"{self.domain}/{self.section}"
 
-    @cached_property
+    @cached
     def key(self) -> tuple[str, str]:
         return (self.context, self.text)
 

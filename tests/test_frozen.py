@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 import pytest
 
 from pipeline.checks import Unit
-from pipeline.frozen import maker
+from pipeline.frozen import cached, maker
 from pipeline.locales import parse_locale
 
 
@@ -33,3 +33,27 @@ def test_a_dataclass_with_a_default_factory_is_refused():
 
     with pytest.raises(TypeError, match="default factory"):
         maker(WithFactory)
+
+
+
+CALLS: list[str] = []
+
+
+@dataclass(frozen=True)
+class Thing:
+    name: str
+
+    @cached
+    def shout(self) -> str:
+        """The name, loud."""
+        CALLS.append(self.name)
+        return self.name.upper()
+
+
+def test_a_cached_value_is_computed_once_and_kept_in_the_instance():
+    CALLS.clear()
+    thing = Thing("risk")
+    assert (thing.shout, thing.shout, CALLS) == ("RISK", "RISK", ["risk"])
+    assert thing == Thing("risk") and thing.__dict__["shout"] == "RISK"
+    assert Thing.shout.__doc__ == "The name, loud."
+    assert pickle.loads(pickle.dumps(thing)).shout == "RISK"

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 
+from pipeline.frozen import cached
 from pipeline.locales import Locale
 
 _DIGIT = re.compile(r"\d")
@@ -48,7 +48,7 @@ class Unit:
         """Every translated text to check: the msgstr, or each plural form."""
         return self.translations if self.source_plural else (self.translation,)
 
-    @cached_property  # the numbers and the units checks both ask
+    @cached  # the numbers and the units checks both ask
     def has_digit(self) -> bool:
         """A digit anywhere in the English or the translation: without one, the numbers and
         units checks have nothing to compare (one search over the joined texts, not four)."""
