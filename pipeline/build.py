@@ -69,9 +69,12 @@ class BuildResult:
 _CONTEXT: dict = {}
 
 
-def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[str], list[Problem]]:
-    """Gate and JSON bundles for some articles of one locale (English: ``tag`` 'en')."""
-    from pipeline.bundle import make_bundle
+def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[str], list[Problem], dict]:
+    """Gate and JSON bundles for some articles of one locale (English: ``tag`` 'en'), and the
+    locale's language facts, which the build keeps: computed here, where the locale's CLDR
+    data is loaded anyway, rather than in the parent, which would load every locale's (a
+    megabyte each) and the language names of langcodes (24 MB) for the manifest."""
+    from pipeline.bundle import fallback_chain, language_info, make_bundle
     from pipeline.gate import evaluate_locale
 
     project: Project = _CONTEXT["project"]
@@ -110,7 +113,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
                       review_state=bundle["review"]["state"], files={"json": file_record(json_path, json_bytes)})
         results.append({"record": record, "title": bundle["title"]["text"],
                         "json_stat": file_stat(project.dist_dir / json_path)})
-    return results, out.written, problems
+    return results, out.written, problems, {"language": language_info(tag), "chain": fallback_chain(tag)}
 
 
 def _source_sha256(project: Project, article_path: str, site_bytes: bytes) -> str:
@@ -301,8 +304,10 @@ def build(
             # Round 1: the gate and the JSON bundles of what changed, a locale per job.
             evaluate = [(tag, ids) for tag, ids in sorted(dirty.items())]
             out.retract({f"{tag}/{a}" for tag, ids in evaluate for a in ids})
-            for (tag, _), (found, written, job_problems) in zip(
+            for (tag, _), (found, written, job_problems, facts) in zip(
                     evaluate, _run(_evaluate_job, evaluate, _workers(jobs, dirty_count), tick)):
+                KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
+                KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
                 out.written.extend(written)
                 result.problems.extend(job_problems)
                 for item in found:

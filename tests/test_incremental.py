@@ -120,6 +120,35 @@ def test_worker_processes_give_the_same_output(root, monkeypatch):
     assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
 
 
+def test_workers_give_the_parent_their_locales_language_facts(root, monkeypatch):
+    """The parent takes each locale's name, direction and fallback chain from the worker that
+    built it: computing them itself would load every locale's CLDR data and langcodes' names
+    (tens of megabytes at 20 locales, in the process that holds the whole build)."""
+    import os
+
+    import pipeline.build
+    import pipeline.bundle
+
+    build(Project.open(root))
+    first = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    shutil.rmtree(root / ".pipeline-cache")
+    shutil.rmtree(root / "dist")
+    parent = os.getpid()
+    for name in ("_language_info", "_fallback_chain"):
+        real = getattr(pipeline.bundle, name)
+
+        def only_in_workers(tag, real=real, name=name):
+            assert os.getpid() != parent, f"the parent computed {name}({tag!r}) itself"
+            return real(tag)
+
+        monkeypatch.setattr(pipeline.bundle, name, only_in_workers)
+    monkeypatch.setattr(pipeline.bundle, "KNOWN_LANGUAGES", {})
+    monkeypatch.setattr(pipeline.bundle, "KNOWN_CHAINS", {})
+    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)
+    build(Project.open(root), jobs=2)
+    assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
+
+
 def test_the_builds_status_words_are_the_gates():
     import pipeline.dist
     import pipeline.gate
