@@ -149,6 +149,29 @@ def test_workers_give_the_parent_their_locales_language_facts(root, monkeypatch)
     assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
 
 
+def test_a_locale_split_over_several_jobs_builds_what_one_job_builds(tmp_path, monkeypatch):
+    """Large locales are evaluated some articles a job; each job reads the locale's site.po,
+    and what is wrong there is still reported once."""
+    import pipeline.build
+    from benchmarks.corpus import generate
+
+    root = tmp_path / "root"
+    generate(root, 5, 2)
+    site_po = next((root / "locales").glob("*/LC_MESSAGES/site.po"))
+    with site_po.open("a", encoding="utf-8") as handle:
+        handle.write('\nmsgctxt "site/labels"\nmsgid "A label nobody wrote"\nmsgstr "Une étiquette"\n')
+    whole = build(Project.open(root))
+    first = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    shutil.rmtree(root / ".pipeline-cache")
+    shutil.rmtree(root / "dist")
+    monkeypatch.setattr(pipeline.build, "ARTICLES_PER_JOB", 2)
+    split = build(Project.open(root))
+    assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
+    stray = [p for p in split.problems if "A label nobody wrote" in p.message]
+    assert len(stray) == 1 and split.problems == whole.problems
+    assert len(split.published) == 5 * 3
+
+
 def test_the_builds_status_words_are_the_gates():
     import pipeline.dist
     import pipeline.gate
