@@ -362,12 +362,8 @@ def build(
                 out.written.extend(written)
                 for item in found:
                     entry = entries[f"{tag}/{item['article']}"]
-                    if not isinstance(entry.record, dict):  # kept from the last build: decode it to change it
-                        entry.record = entry.record.full()
-                    entry.record["files"]["html"] = item["html"]
-                    entry.html_path = item["html"]["path"]
+                    entry.with_page(item["html"])
                     entry.html_stat = item["html_stat"]
-                    entry.fragment = None
         finally:
             _CONTEXT.clear()
 

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline.bundle.html as html
 from pipeline.build import build
@@ -375,3 +377,26 @@ def test_a_rebuild_answers_with_the_records_the_manifest_lists(root):
     assert again.bundles == first.bundles == manifest["bundles"]
     assert [dict(b) for b in again.bundles] == manifest["bundles"]
     assert [b["reasons"][0]["rule"] for b in again.blocked] == ["untranslated"]
+
+
+_text = st.text(max_size=12)
+_file = st.fixed_dictionaries({"path": _text, "sha256": _text, "size": st.integers(0, 10**9)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.fixed_dictionaries({
+    "article": _text, "locale": _text, "status": st.sampled_from(["published", "blocked"]),
+    "reasons": st.lists(st.fixed_dictionaries({"message": _text, "rule": _text}), max_size=2),
+    "coverage": st.fixed_dictionaries({"total": st.integers(0, 99), "percent": st.floats(0, 100)}),
+    "review_state": _text, "files": st.fixed_dictionaries({}, optional={"json": _file, "html": _file})}), _file)
+def test_a_record_given_its_page_is_the_record_encoded_with_it(record, html):
+    """Kept.with_page splices the page's file record into the encoded record: the same bytes
+    as encoding the record with it, whatever the strings hold."""
+    from pipeline.buildstate import Kept
+    from pipeline.dist import dumps
+
+    kept = Kept.evaluated("key", record, "title", None)
+    kept.with_page(html)
+    expected = {**record, "files": {**record["files"], "html": html}}
+    assert kept.encoded() == dumps(expected).decode("utf-8")[:-1]
+    assert kept.record == expected and kept.html_path == html["path"]
