@@ -95,13 +95,18 @@ mutation = st.tuples(st.integers(0, len(REAL)), st.integers(0, 3),
                      st.sampled_from(['"', "\\", "#", "\n", "#~ ", "msgid ", "msgstr ", " ", "é", "#| ", '\\"']))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(mutation, min_size=1, max_size=4))
-def test_fast_and_careful_paths_agree_on_damaged_files(edits):
+def damaged(edits: list[tuple[int, int, str]]) -> str:
+    """The French site.po with each (position, characters cut, text inserted) applied."""
     text = REAL
     for position, cut, insert in edits:
         text = text[:position] + insert + text[position + cut:]
-    data = text.encode("utf-8")
+    return text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(mutation, min_size=1, max_size=4))
+def test_fast_and_careful_paths_agree_on_damaged_files(edits):
+    data = damaged(edits).encode("utf-8")
     try:
         expected = careful(data)
     except CatalogError as error:
@@ -164,10 +169,7 @@ def test_the_two_fast_readers_agree_on_written_catalogues(items, header_comment,
 @settings(max_examples=300, deadline=None)
 @given(st.lists(mutation, min_size=1, max_size=4))
 def test_the_two_fast_readers_agree_on_damaged_files(edits):
-    text = REAL
-    for position, cut, insert in edits:
-        text = text[:position] + insert + text[position + cut:]
-    _agree(text)
+    _agree(damaged(edits))
 
 
 @pytest.mark.parametrize("text", [
