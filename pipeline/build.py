@@ -74,10 +74,11 @@ _CONTEXT: dict = {}
 
 
 def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[str], list[Problem], dict]:
-    """Gate and JSON bundles for some articles of one locale (English: ``tag`` 'en'), and the
-    locale's language facts, which the build keeps: computed here, where the locale's CLDR
-    data is loaded anyway, rather than in the parent, which would load every locale's (a
-    megabyte each) and the language names of langcodes (24 MB) for the manifest."""
+    """Gate and JSON bundles for some articles of one locale (English: ``tag`` 'en'), and
+    what the build keeps of what the job read: the locale's language facts, computed here,
+    where the locale's CLDR data is loaded anyway, rather than in the parent, which would
+    load every locale's (a megabyte each) and the language names of langcodes (24 MB) for
+    the manifest; and the stamps of the PO files read, which the parent need not hash."""
     from pipeline.bundle import fallback_chain, language_info, make_bundle
     from pipeline.gate import evaluate_locale
 
@@ -88,6 +89,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     articles = tuple(sources.article(a) for a in article_ids)
     out = OutputDir(project.dist_dir)
     problems: list[Problem] = []
+    stamps: dict[str, list] = {}  # the PO files read, by path: the build's stamps of them
     if tag == SOURCE_TAG:
         verdicts = [None] * len(articles)
     else:
@@ -100,6 +102,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
         report = evaluate_locale(project, sources, locale, approvals, articles, errors_only=True)
         verdicts = list(report.verdicts)
         problems.extend(report.problems)
+        stamps = dict(report.stamps)
     results = []
     for article, verdict in zip(articles, verdicts):
         record = {"article": article.id, "locale": tag}
@@ -117,7 +120,8 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
                       review_state=bundle["review"]["state"], files={"json": file_record(json_path, json_bytes)})
         results.append({"record": record, "title": bundle["title"]["text"],
                         "json_stat": file_stat(project.dist_dir / json_path)})
-    return results, out.written, problems, {"language": language_info(tag), "chain": fallback_chain(tag)}
+    return results, out.written, problems, {"language": language_info(tag), "chain": fallback_chain(tag),
+                                            "stamps": stamps}
 
 
 def _source_sha256(project: Project, article_path: str, site_bytes: bytes) -> str:
@@ -263,7 +267,9 @@ def build(
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
         hashes = {article_id: f"{file_hashes[path]}:{site_source}" for article_id, path in articles}
-        keys: dict[str, str] = {}
+        keys: dict[str, str | None] = {}
+        previous = state.bundles
+        shared_of: dict[str, str] = {}
         for locale in [None, *locales]:
             tag = SOURCE_TAG if locale is None else locale.tag
             if locale is None:
@@ -273,11 +279,28 @@ def build(
                 folder = f"locales/{locale.folder}"
                 shared = digest(stamps.of(f"{folder}/LC_MESSAGES/{SITE_DOMAIN}.po"),
                                 stamps.of(f"{folder}/glossary.yaml"), stamps.of(f"{folder}/reviews.yaml"))
+            shared_of[tag] = shared
             for article_id, _ in articles:
+                bundle_id = f"{tag}/{article_id}"
+                if locale is not None and bundle_id not in previous:
+                    # Nothing to compare its key with: it is evaluated anyway, and the worker that
+                    # reads its PO file stamps it (a cold build reads 20,000 files once, not twice).
+                    keys[bundle_id] = None
+                    continue
                 own = "" if locale is None else stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")
                 # env is the same for every key (a changed env discards the whole state).
-                keys[f"{tag}/{article_id}"] = f"{hashes[article_id]}:{shared}:{own}"
-        previous = state.bundles
+                keys[bundle_id] = f"{hashes[article_id]}:{shared}:{own}"
+
+        def key_of(bundle_id: str) -> str:
+            """The key of a bundle evaluated without one: from the stamp the worker made."""
+            key = keys[bundle_id]
+            if key is None:
+                tag, article_id = bundle_id.split("/", 1)
+                locale_folder = next(l.folder for l in locales if l.tag == tag)
+                own = stamps.of(f"locales/{locale_folder}/LC_MESSAGES/{article_id}.po")  # recorded: no I/O
+                key = keys[bundle_id] = f"{hashes[article_id]}:{shared_of[tag]}:{own}"
+            return key
+
         entries: dict[str, Kept] = {}
         dirty: dict[str, list[str]] = {}
         for bundle_id, key in keys.items():
@@ -314,6 +337,8 @@ def build(
                     evaluate, _run(_evaluate_job, evaluate, _workers(jobs, dirty_count), tick)):
                 KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
                 KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
+                for relative, stamp in facts["stamps"].items():
+                    stamps.record(relative, stamp)
                 out.written.extend(written)
                 for problem in job_problems:
                     if problem not in seen_problems:
@@ -326,7 +351,7 @@ def build(
                         index_changed = status_changed = True
                     elif before.title != item["title"]:
                         index_changed = True
-                    entries[bundle_id] = Kept.evaluated(keys[bundle_id], item["record"], item["title"],
+                    entries[bundle_id] = Kept.evaluated(key_of(bundle_id), item["record"], item["title"],
                                                         item["json_stat"])
 
             # Round 2: pages whose bundle or language switcher changed.

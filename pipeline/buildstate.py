@@ -127,19 +127,15 @@ class Stamps:
             self.now[relative] = prev
             return prev[4]
         try:  # os.open and fstat: the stamp and the bytes are of the same file, and fewer calls
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
-            try:
-                st = os.fstat(fd)
-                chunks = []
-                while chunk := os.read(fd, max(st.st_size + 1, 65536)):
-                    chunks.append(chunk)
-            finally:
-                os.close(fd)
+            _, stamp = fsutil.read_stamped(path)
         except OSError:
             return "-"
-        value = hashlib.blake2b(b"".join(chunks), digest_size=20).hexdigest()
-        self.now[relative] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, value]
-        return value
+        self.now[relative] = stamp
+        return stamp[4]
+
+    def record(self, relative: str, stamp: list) -> None:
+        """Take the stamp a worker made of a file it read (:func:`pipeline.fsutil.read_stamped`)."""
+        self.now.setdefault(relative, stamp)
 
 
 def file_stat(path: Path | str) -> list[int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -71,3 +72,21 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = True, make_folde
 
 
 _counter = 0
+
+
+def read_stamped(path: Path | str) -> tuple[bytes, list]:
+    """A file's bytes and its stamp: size, mtime, ctime, inode (of the file read, by fstat)
+    and a content hash. Raises OSError. The build keeps stamps to see changed inputs
+    (pipeline.buildstate.Stamps); the worker that reads a PO file stamps it too, so that a
+    cold build reads each file once."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        chunks = []
+        while chunk := os.read(fd, max(st.st_size + 1, 65536)):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    return data, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                  hashlib.blake2b(data, digest_size=20).hexdigest()]

@@ -255,6 +255,7 @@ class LocaleReport:
     findings: Mapping[str, Mapping[tuple[str, str], list[Finding]]]
     verdicts: tuple[Verdict, ...]
     problems: tuple = ()
+    stamps: Mapping[str, list] = field(default_factory=dict, compare=False, repr=False)  # PO files read, by path
 
     def all_findings(self) -> list[Finding]:
         result = []
@@ -301,4 +302,5 @@ def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | No
             verdict = Verdict(verdict.article, verdict.locale, BLOCKED, verdict.reasons + tuple(blockers),
                               verdict.coverage, verdict.review_state, verdict.texts, verdict.findings)
         verdicts.append(verdict)
-    return LocaleReport(locale.tag, findings, tuple(verdicts), problems)
+    stamps = {data.paths[domain]: stamp for domain, stamp in data.stamps.items()}
+    return LocaleReport(locale.tag, findings, tuple(verdicts), problems, stamps)

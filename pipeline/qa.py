@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.catalog import Catalog, Entry, header_line, read_po
+from pipeline.catalog import Catalog, Entry, header_line, parse_po
 from pipeline.checks import ERROR, REGISTRY, Finding, Unit, plan_checks, run_checks
 from pipeline.checks.length import oversized
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError, PipelineError, Problem
 from pipeline.frozen import maker
+from pipeline.fsutil import read_stamped
 from pipeline.locales import Locale, parse_locale
 from pipeline.project import Project
 from pipeline.source import Message, Sources
@@ -96,6 +97,9 @@ class LocaleCatalogs:
     paths: dict[str, str] = field(default_factory=dict)
     glossary: object | None = None
     glossary_error: PipelineError | None = None
+    # Each PO file read, by domain: its stamp (pipeline.fsutil.read_stamped), which a build
+    # keeps so as not to read the file again to hash it.
+    stamps: dict[str, list] = field(default_factory=dict)
 
     def nplurals(self, domain: str) -> int:
         """The catalogue's number of plural forms; 1 when its Plural-Forms header is missing or invalid."""
@@ -120,7 +124,11 @@ def read_locale(project: Project, locale: Locale, domains: tuple[str, ...]) -> L
             continue
         try:
             _refuse_outside(project, path, display)
-            data.catalogs[domain] = read_po(path, display)
+            try:
+                raw, data.stamps[domain] = read_stamped(path)
+            except OSError as exc:
+                raise CatalogError(f"cannot read file: {exc.strerror}", path=display) from None
+            data.catalogs[domain] = parse_po(raw, display)
         except CatalogError as exc:
             data.errors[domain] = exc
     glossary_path = project.locale_dir(locale) / "glossary.yaml"
@@ -130,8 +138,8 @@ def read_locale(project: Project, locale: Locale, domains: tuple[str, ...]) -> L
 
             glossary = load_glossary(glossary_path, project.display(glossary_path))
         except PipelineError as exc:
-            return LocaleCatalogs(locale, data.catalogs, data.errors, data.paths, None, exc)
-        return LocaleCatalogs(locale, data.catalogs, data.errors, data.paths, glossary, None)
+            return LocaleCatalogs(locale, data.catalogs, data.errors, data.paths, None, exc, data.stamps)
+        return LocaleCatalogs(locale, data.catalogs, data.errors, data.paths, glossary, None, data.stamps)
     return data
 
 

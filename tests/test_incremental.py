@@ -174,6 +174,36 @@ def test_a_locale_split_over_several_jobs_builds_what_one_job_builds(tmp_path, m
     assert len(split.published) == 5 * 3
 
 
+def test_a_cold_build_reads_each_po_file_once_and_keeps_its_stamp(root, monkeypatch):
+    """The job that reads a PO file stamps it for the build state; the parent does not read
+    it again to hash it. The next build still sees an edit."""
+    from collections import Counter
+
+    import pipeline.buildstate
+    import pipeline.fsutil
+    import pipeline.qa
+
+    reads: Counter = Counter()
+    real = pipeline.fsutil.read_stamped
+
+    def counted(path):
+        reads[Path(path).relative_to(root).as_posix()] += 1
+        return real(path)
+
+    monkeypatch.setattr(pipeline.fsutil, "read_stamped", counted)
+    monkeypatch.setattr(pipeline.qa, "read_stamped", counted)
+    monkeypatch.setattr(pipeline.buildstate, "RACY_NS", 0)  # trust stamps at once (the real margin is 2 s)
+    build(Project.open(root))
+    article_reads = {path: n for path, n in reads.items() if path.endswith("/discogram.po")}
+    assert sorted(article_reads) == [f"locales/{tag}/LC_MESSAGES/discogram.po" for tag in ("ar", "de", "fr")]
+    assert set(article_reads.values()) == {1}
+    reads.clear()
+    assert build(Project.open(root)).written == []  # the stamps were kept: nothing is read again
+    assert not [path for path in reads if path.endswith(".po")]
+    fill(root, "de", "discogram", translate=lambda e: f"[de] {e.msgid}")
+    assert "de/discogram.json" in build(Project.open(root)).written
+
+
 def test_the_builds_status_words_are_the_gates():
     import pipeline.dist
     import pipeline.gate
