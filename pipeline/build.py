@@ -269,7 +269,7 @@ def build(
         hashes = {article_id: f"{file_hashes[path]}:{site_source}" for article_id, path in articles}
         keys: dict[str, str | None] = {}
         previous = state.bundles
-        shared_of: dict[str, str] = {}
+        shared_of: dict[str, tuple[str, str]] = {}  # tag: (its locale folder, the key part its bundles share)
         for locale in [None, *locales]:
             tag = SOURCE_TAG if locale is None else locale.tag
             if locale is None:
@@ -279,7 +279,7 @@ def build(
                 folder = f"locales/{locale.folder}"
                 shared = digest(stamps.of(f"{folder}/LC_MESSAGES/{SITE_DOMAIN}.po"),
                                 stamps.of(f"{folder}/glossary.yaml"), stamps.of(f"{folder}/reviews.yaml"))
-            shared_of[tag] = shared
+            shared_of[tag] = (folder, shared)
             for article_id, _ in articles:
                 bundle_id = f"{tag}/{article_id}"
                 if locale is not None and bundle_id not in previous:
@@ -296,9 +296,9 @@ def build(
             key = keys[bundle_id]
             if key is None:
                 tag, article_id = bundle_id.split("/", 1)
-                locale_folder = next(l.folder for l in locales if l.tag == tag)
-                own = stamps.of(f"locales/{locale_folder}/LC_MESSAGES/{article_id}.po")  # recorded: no I/O
-                key = keys[bundle_id] = f"{hashes[article_id]}:{shared_of[tag]}:{own}"
+                folder, shared = shared_of[tag]
+                own = stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")  # recorded by the worker: no I/O
+                key = keys[bundle_id] = f"{hashes[article_id]}:{shared}:{own}"
             return key
 
         entries: dict[str, Kept] = {}

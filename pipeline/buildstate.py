@@ -250,11 +250,11 @@ class ParsedCache:
             self._handle = None
 
 
-def _encode(record: Mapping) -> str:
+def _encode(record: dict) -> str:
     """A record as the manifest lists it: compact JSON with sorted keys."""
     from pipeline.dist import dumps  # the manifest's own encoding (dist imports this module)
 
-    return dumps(record if isinstance(record, dict) else record.full()).decode("utf-8")[:-1]
+    return dumps(record).decode("utf-8")[:-1]
 
 
 class LazyRecord(Mapping):
@@ -294,16 +294,15 @@ class Kept:
 
     ``record`` is a :class:`LazyRecord` over ``fragment``, the record encoded for the
     manifest: a build holds every bundle's record until it writes the manifest, and 21,000
-    of them as nested dictionaries took 55 MB, encoded 10 MB. (A dict set by hand is
-    encoded when first asked for.) Saved as a tuple: loading 21,000 of them as nested
-    dictionaries took a rebuild 0.13 s, as tuples 0.03 s.
+    of them as nested dictionaries took 55 MB, encoded 10 MB. Saved as a tuple: loading
+    21,000 of them as nested dictionaries took a rebuild 0.13 s, as tuples 0.03 s.
     """
 
     __slots__ = ("key", "title", "json_stat", "html_key", "html_stat", "fragment", "status", "json_sha",
                  "html_path", "record")
 
     def __init__(self, key: str, title: str | None, json_stat, html_key: str | None, html_stat,
-                 fragment: str | None, status: str, json_sha: str | None, html_path: str | None,
+                 fragment: str, status: str, json_sha: str | None, html_path: str | None,
                  record=None) -> None:
         self.key, self.title, self.json_stat, self.html_key, self.html_stat = key, title, json_stat, html_key, html_stat
         self.fragment, self.status, self.json_sha, self.html_path = fragment, status, json_sha, html_path
@@ -318,9 +317,7 @@ class Kept:
                    LazyRecord(record["status"], record["article"], record["locale"], fragment))
 
     def encoded(self) -> str:
-        """The record as the manifest lists it (compact JSON), encoded once."""
-        if self.fragment is None:
-            self.fragment = _encode(self.record)
+        """The record as the manifest lists it (compact JSON)."""
         return self.fragment
 
     def with_page(self, html: dict) -> None:
