@@ -15,7 +15,7 @@ import polib
 
 from pipeline.errors import CatalogError
 from pipeline.frozen import cached, maker
-from pipeline.fsutil import write_text_if_changed
+from pipeline.fsutil import read_stamped, write_text_if_changed
 from pipeline.posyntax import SYNTAX_HINT, check_charset, check_line_breaks, check_syntax, space_comments
 
 WRAP_WIDTH = 78
@@ -283,12 +283,18 @@ def header_line(path: Path, field: str | None = None) -> int | None:
 
 
 def read_po(path: Path, display: str | None = None) -> Catalog:
+    return read_po_stamped(path, display)[0]
+
+
+def read_po_stamped(path: Path, display: str | None = None) -> tuple[Catalog, list]:
+    """The catalogue and the stamp of the bytes it was read from (pipeline.fsutil.read_stamped),
+    which a build keeps rather than read the file again to hash it."""
     display = display or str(path)
     try:
-        data = path.read_bytes()
+        data, stamp = read_stamped(path)
     except OSError as exc:
         raise CatalogError(f"cannot read file: {exc.strerror}", path=display) from None
-    return parse_po(data, display)
+    return parse_po(data, display), stamp
 
 
 def _from_polib(po: polib.POFile, display: str, msgid_lines: list[int] | None = None) -> Catalog:

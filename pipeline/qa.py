@@ -11,13 +11,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.catalog import Catalog, Entry, header_line, parse_po
+from pipeline.catalog import Catalog, Entry, header_line, read_po_stamped
 from pipeline.checks import ERROR, REGISTRY, Finding, Unit, plan_checks, run_checks
 from pipeline.checks.length import oversized
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError, PipelineError, Problem
 from pipeline.frozen import maker
-from pipeline.fsutil import read_stamped
 from pipeline.locales import Locale, parse_locale
 from pipeline.project import Project
 from pipeline.source import Message, Sources
@@ -124,11 +123,7 @@ def read_locale(project: Project, locale: Locale, domains: tuple[str, ...]) -> L
             continue
         try:
             _refuse_outside(project, path, display)
-            try:
-                raw, data.stamps[domain] = read_stamped(path)
-            except OSError as exc:
-                raise CatalogError(f"cannot read file: {exc.strerror}", path=display) from None
-            data.catalogs[domain] = parse_po(raw, display)
+            data.catalogs[domain], data.stamps[domain] = read_po_stamped(path, display)
         except CatalogError as exc:
             data.errors[domain] = exc
     glossary_path = project.locale_dir(locale) / "glossary.yaml"

@@ -180,8 +180,8 @@ def test_a_cold_build_reads_each_po_file_once_and_keeps_its_stamp(root, monkeypa
     from collections import Counter
 
     import pipeline.buildstate
+    import pipeline.catalog
     import pipeline.fsutil
-    import pipeline.qa
 
     reads: Counter = Counter()
     real = pipeline.fsutil.read_stamped
@@ -191,7 +191,7 @@ def test_a_cold_build_reads_each_po_file_once_and_keeps_its_stamp(root, monkeypa
         return real(path)
 
     monkeypatch.setattr(pipeline.fsutil, "read_stamped", counted)
-    monkeypatch.setattr(pipeline.qa, "read_stamped", counted)
+    monkeypatch.setattr(pipeline.catalog, "read_stamped", counted)
     monkeypatch.setattr(pipeline.buildstate, "RACY_NS", 0)  # trust stamps at once (the real margin is 2 s)
     build(Project.open(root))
     article_reads = {path: n for path, n in reads.items() if path.endswith("/discogram.po")}
