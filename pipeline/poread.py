@@ -25,28 +25,51 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _UNUSUAL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 
 
+# One entry as pipeline and msgmerge lay it out: translator comments, extracted comments,
+# references, one flags line, then msgctxt, msgid and msgstr, each string on one line or
+# continued on the next ones, and blank lines after it. A quoted string is unrolled
+# ("[^"\\\n]*(?:\\.[^"\\\n]*)*"), which Python's engine matches several times faster than an
+# alternation per character.
+_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_QUOTED_TOKEN = re.compile(_QUOTED)  # one string, as the line reader meets it
+_STRING = rf"{_QUOTED}(?:\n{_QUOTED})*"
+_CANONICAL = re.compile(
+    r"((?:#(?: [^\n]*)?\n)*)"  # 1: translator comments ('#' alone, or '# ' and text)
+    r"((?:#\. [^\n]*\n)*)"  # 2: extracted comments
+    r"((?:#: [^\n]*\n)*)"  # 3: references
+    r"(?:#, ([^\n]*)\n)?"  # 4: flags
+    rf"(?:msgctxt ({_STRING})\n)?"  # 5
+    rf"msgid ({_STRING})\n"  # 6
+    rf"msgstr ({_STRING})(?:\n+|\Z)"  # 7
+)
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _unescape(match: re.Match) -> str:
+    return _SIMPLE_ESCAPES[match.group(1)]  # KeyError for an escape the careful path should judge
+
+
+def _value(token: str) -> str:
+    """The value of a quoted string the pattern matched, continuation lines joined.
+
+    A raw line break only ever follows a closing quote and precedes an opening one, so
+    dropping each '"\\n"' joins the pieces; escapes never span two pieces."""
+    body = token[1:-1]
+    if "\n" in body:
+        body = body.replace('"\n"', "")
+    if "\\" in body:
+        body = _ESCAPE.sub(_unescape, body)
+    return body
+
+
 def _string(token: str) -> str | None:
     """The value of a quoted PO string, or None when it is not one we can read exactly."""
-    if len(token) < 2 or token[0] != '"' or token[-1] != '"':
+    if _QUOTED_TOKEN.fullmatch(token) is None:
         return None
-    body = token[1:-1]
-    if "\\" not in body:
-        return None if '"' in body else body
-    out = []
-    i, n = 0, len(body)
-    while i < n:
-        ch = body[i]
-        if ch == "\\":
-            if i + 1 >= n or body[i + 1] not in _SIMPLE_ESCAPES:
-                return None
-            out.append(_SIMPLE_ESCAPES[body[i + 1]])
-            i += 2
-        elif ch == '"':
-            return None
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
+    try:
+        return _value(token)
+    except KeyError:  # an escape the careful path should judge
+        return None
 
 
 class _Entry:
@@ -88,42 +111,6 @@ def parse_fast(text: str) -> list[_Entry] | None:
             return None  # the careful path names both lines
         seen.add(key)
     return entries
-
-
-# One entry as pipeline and msgmerge lay it out: translator comments, extracted comments,
-# references, one flags line, then msgctxt, msgid and msgstr, each string on one line or
-# continued on the next ones, and blank lines after it. A quoted string is unrolled
-# ("[^"\\\n]*(?:\\.[^"\\\n]*)*"), which Python's engine matches several times faster than an
-# alternation per character.
-_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
-_STRING = rf"{_QUOTED}(?:\n{_QUOTED})*"
-_CANONICAL = re.compile(
-    r"((?:#(?: [^\n]*)?\n)*)"  # 1: translator comments ('#' alone, or '# ' and text)
-    r"((?:#\. [^\n]*\n)*)"  # 2: extracted comments
-    r"((?:#: [^\n]*\n)*)"  # 3: references
-    r"(?:#, ([^\n]*)\n)?"  # 4: flags
-    rf"(?:msgctxt ({_STRING})\n)?"  # 5
-    rf"msgid ({_STRING})\n"  # 6
-    rf"msgstr ({_STRING})(?:\n+|\Z)"  # 7
-)
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def _unescape(match: re.Match) -> str:
-    return _SIMPLE_ESCAPES[match.group(1)]  # KeyError for an escape the careful path should judge
-
-
-def _value(token: str) -> str:
-    """The value of a quoted string the pattern matched, continuation lines joined.
-
-    A raw line break only ever follows a closing quote and precedes an opening one, so
-    dropping each '"\\n"' joins the pieces; escapes never span two pieces."""
-    body = token[1:-1]
-    if "\n" in body:
-        body = body.replace('"\n"', "")
-    if "\\" in body:
-        body = _ESCAPE.sub(_unescape, body)
-    return body
 
 
 def _parse_canonical(text: str) -> list[_Entry] | None:

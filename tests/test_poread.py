@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import pipeline.catalog as catalog
 from pipeline.catalog import Catalog, Entry, parse_po, render_po
 from pipeline.errors import CatalogError
+from pipeline.poread import parse_fast
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -186,13 +187,7 @@ def test_the_two_fast_readers_agree_on_damaged_files(edits):
 ])
 def test_the_two_fast_readers_agree_on_edge_cases(text):
     _agree(text)
-    assert _fields(catalog_parse_fast(text)) == _fields(_lines_then_unique(text))
-
-
-def catalog_parse_fast(text):
-    from pipeline.poread import parse_fast
-
-    return parse_fast(text)
+    assert _fields(parse_fast(text)) == _fields(_lines_then_unique(text))
 
 
 def _lines_then_unique(text):
