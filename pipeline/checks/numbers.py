@@ -30,10 +30,9 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pipeline.checks import ERROR, Unit, _iter_forms, check
+from pipeline.checks import _DIGIT, ERROR, Unit, _iter_forms, check
 from pipeline.checks._locale import ENGLISH, SPACES, LocaleInfo, locale_info
 
-_DIGIT = re.compile(r"\d")
 _RUN = re.compile(r"\d+")
 _SEPARATOR = re.compile(r"\D")
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*\d{1,3}(?:[.)][ \t]+|[．）、][ \t\u3000]*)")
