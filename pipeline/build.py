@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import fsutil
-from pipeline.buildstate import RACY_NS, BuildState, Kept, ParsedCache, Stamps, code_digest, digest, file_stat
+from pipeline.buildstate import (RACY_NS, BuildState, Kept, ParsedCache, Stamps, code_digest, digest, file_stat,
+                                 verified_stat)
 from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, dumps_manifest,
                            file_record, files_intact, index_page, manifest_document, ordered_tags,
                            record_id, remove_empty_folders, stale_files)
@@ -303,14 +304,23 @@ def build(
 
         entries: dict[str, Kept] = {}
         dirty: dict[str, list[str]] = {}
+        # Locales with a file of dist/ whose stat changed but whose bytes did not (a copied or
+        # restored dist/): their state is saved with the new stats.
+        refreshed: set[str] = set()
         for bundle_id, key in keys.items():
             prev = previous.get(bundle_id)
-            if prev is not None and prev.key == key and (
-                    prev.status == BLOCKED or file_stat(f"{dist_prefix}{bundle_id}.json") == prev.json_stat):
-                entries[bundle_id] = prev
-            else:
-                tag, article_id = bundle_id.split("/", 1)
-                dirty.setdefault(tag, []).append(article_id)
+            if prev is not None and prev.key == key:
+                if prev.status == BLOCKED or file_stat(f"{dist_prefix}{bundle_id}.json") == prev.json_stat:
+                    entries[bundle_id] = prev
+                    continue
+                stat = verified_stat(f"{dist_prefix}{bundle_id}.json", prev.json_sha)
+                if stat is not None:
+                    prev.json_stat = stat
+                    refreshed.add(bundle_id.split("/", 1)[0])
+                    entries[bundle_id] = prev
+                    continue
+            tag, article_id = bundle_id.split("/", 1)
+            dirty.setdefault(tag, []).append(article_id)
 
         dirty_count = sum(len(v) for v in dirty.values())
         evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB]) for tag, ids in sorted(dirty.items())
@@ -374,9 +384,16 @@ def build(
                     continue
                 locale, article = bundle_id.split("/", 1)
                 html_key = f"{entry.json_sha}:{joined[article]}"
-                if (entry.html_key == html_key and entry.html_path
-                        and file_stat(dist_prefix + entry.html_path) == entry.html_stat):
-                    continue
+                if entry.html_key == html_key and entry.html_path:
+                    if file_stat(dist_prefix + entry.html_path) == entry.html_stat:
+                        continue
+                    # The page's hash is in the encoded record: read once, not kept decoded.
+                    html_file = json.loads(entry.fragment)["files"].get("html") or {}
+                    stat = verified_stat(dist_prefix + entry.html_path, html_file.get("sha256"))
+                    if stat is not None:
+                        entry.html_stat = stat
+                        refreshed.add(locale)
+                        continue
                 entry.html_key = html_key
                 renders.setdefault(locale, []).append((article, switchers[article]))
             render = [(tag, items) for tag, items in sorted(renders.items())]
@@ -454,10 +471,10 @@ def build(
                            folders=folder_marks(dist), order=order)
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
-        if not untouched or new_stamps != state.stamps or known != state.sources:
+        if not untouched or new_stamps != state.stamps or known != state.sources or refreshed:
             keep = {k: v for k, v in previous.items() if shard and k not in keys}
             keep.update(entries)
-            changed = ({tag for tag, _ in evaluate} | {tag for tag, _ in render}
+            changed = ({tag for tag, _ in evaluate} | {tag for tag, _ in render} | refreshed
                        if set(entries) == set(previous) and state.env == env else None)
             state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known, changed)
         result.bundles = all_records if not kept_old else sorted(records, key=lambda r: (r["article"], r["locale"]))

@@ -147,6 +147,24 @@ def file_stat(path: Path | str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
+def verified_stat(path: Path | str, sha256: str | None) -> list[int] | None:
+    """The stat of a file of dist/ that holds the bytes the last build wrote (``sha256``, as
+    the manifest lists it), or None when it holds others or is missing.
+
+    For a file whose stat is not the one the build kept: a ``dist/`` copied, restored from a
+    CI cache or moved with its project has new inodes and times but the same bytes, and is
+    not built again; the caller keeps the new stat, so the next build reads nothing."""
+    if sha256 is None:
+        return None
+    try:
+        data, st = fsutil.read_with_stat(path)
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
 class ParsedCache:
     """Articles as :func:`pipeline.source.load_sources` read them, in one pack file.
 

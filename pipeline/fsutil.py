@@ -79,6 +79,14 @@ def read_stamped(path: Path | str) -> tuple[bytes, list]:
     and a content hash. Raises OSError. The build keeps stamps to see changed inputs
     (pipeline.buildstate.Stamps); the worker that reads a PO file stamps it too, so that a
     cold build reads each file once."""
+    data, st = read_with_stat(path)
+    return data, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                  hashlib.blake2b(data, digest_size=20).hexdigest()]
+
+
+def read_with_stat(path: Path | str) -> tuple[bytes, os.stat_result]:
+    """A file's bytes and the stat of the file read (fstat of the same descriptor, so both
+    are of one file even if it is replaced meanwhile). Raises OSError."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
         st = os.fstat(fd)
@@ -87,6 +95,4 @@ def read_stamped(path: Path | str) -> tuple[bytes, list]:
             chunks.append(chunk)
     finally:
         os.close(fd)
-    data = b"".join(chunks)
-    return data, [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                  hashlib.blake2b(data, digest_size=20).hexdigest()]
+    return b"".join(chunks), st

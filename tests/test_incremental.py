@@ -101,6 +101,40 @@ def test_a_dist_file_changed_by_hand_is_rewritten(root):
     assert page.read_bytes() == original
 
 
+def test_a_copied_project_is_not_built_again(root, tmp_path, monkeypatch):
+    """dist/ and .pipeline-cache/ copied with their project, or restored from a CI cache onto
+    a fresh checkout, have new inodes and times but the same bytes: nothing is evaluated or
+    written, and the next build reads none of them again. A file whose bytes differ is."""
+    import pipeline.build
+    import pipeline.buildstate
+    import pipeline.fsutil
+
+    build(Project.open(root))
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)  # new inodes and ctimes
+    jobs = []
+    for name in ("_evaluate_job", "_render_job"):
+        real = getattr(pipeline.build, name)
+        monkeypatch.setattr(pipeline.build, name, lambda *job, real=real, name=name: jobs.append(name) or real(*job))
+    result = build(Project.open(copy))
+    assert (result.written, result.removed, jobs) == ([], [], [])
+    assert mtimes(copy / "dist") == mtimes(root / "dist")
+
+    reads = []
+    real_read = pipeline.fsutil.read_with_stat
+    monkeypatch.setattr(pipeline.fsutil, "read_with_stat", lambda path: reads.append(str(path)) or real_read(path))
+    monkeypatch.setattr(pipeline.buildstate, "RACY_NS", 0)  # trust the new stamps at once (the real margin is 2 s)
+    build(Project.open(copy))  # stamps the inputs again, with no margin this time
+    reads.clear()
+    assert build(Project.open(copy)).written == []
+    assert reads == []  # the new stats were kept: nothing of dist/ or locales/ is read again
+
+    page = copy / "dist/de/discogram.html"
+    page.write_bytes(page.read_bytes().replace(b"<main>", b"<main>tampered"))
+    assert build(Project.open(copy)).written == ["de/discogram.html", "manifest.json"]
+    assert page.read_bytes() == (root / "dist/de/discogram.html").read_bytes()
+
+
 def test_a_deleted_cache_means_a_cold_build_with_the_same_output(root):
     build(Project.open(root))
     first = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
