@@ -342,18 +342,25 @@ def build(
         try:
             # Round 1: the gate and the JSON bundles of what changed, some articles of a locale a job.
             out.retract({f"{tag}/{a}" for tag, ids in evaluate for a in ids})
-            seen_problems: set[Problem] = set()  # a locale's site.po and glossary, read by each of its jobs
-            for (tag, _), (found, written, job_problems, facts) in zip(
+            # What is wrong in the catalogues read (edited msgids, Plural-Forms, the glossary): each
+            # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
+            found_problems: dict[str, list[Problem]] = {}
+            for (tag, ids), (found, written, job_problems, facts) in zip(
                     evaluate, _run(_evaluate_job, evaluate, _workers(jobs, dirty_count), tick)):
                 KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
                 KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
                 for relative, stamp in facts["stamps"].items():
                     stamps.record(relative, stamp)
                 out.written.extend(written)
+                folder = shared_of[tag][0]
+                owners = {f"{folder}/LC_MESSAGES/{article_id}.po": f"{tag}/{article_id}" for article_id in ids}
+                found_problems.setdefault(tag, [])  # each job reads its locale's site.po and glossary again
+                for bundle_id in owners.values():
+                    found_problems[bundle_id] = []
                 for problem in job_problems:
-                    if problem not in seen_problems:
-                        seen_problems.add(problem)
-                        result.problems.append(problem)
+                    owned = found_problems[owners.get(problem.path or "", tag)]
+                    if problem not in owned:
+                        owned.append(problem)
                 for item in found:
                     bundle_id = record_id(item["record"])
                     before = previous.get(bundle_id)
@@ -409,6 +416,17 @@ def build(
         finally:
             _CONTEXT.clear()
 
+        # The problems of what this build did not read again are the ones the last build found:
+        # a warning is printed by every build until it is fixed, not only by the one that read it.
+        building = {SOURCE_TAG, *(l.tag for l in locales)}
+        problems_kept = {owner: listed for owner, listed in state.outputs.get("problems", {}).items()
+                         if owner not in found_problems and (owner in building or owner in entries
+                                                             or shard and owner.split("/", 1)[0] not in building)}
+        problems_kept.update((owner, tuple(listed)) for owner, listed in found_problems.items() if listed)
+        reported = {problem for owner, listed in problems_kept.items() if owner.split("/", 1)[0] in building
+                    for problem in listed}
+        result.problems.extend(sorted(reported, key=lambda p: (p.path or "", p.line or 0, p.message, p.hint or "")))
+
         records = [e.record for e in entries.values()]
         if kept_old:
             all_records = sorted([*kept_old, *records], key=lambda r: (r["article"], r["locale"]))
@@ -441,7 +459,8 @@ def build(
         # Nothing evaluated, rendered or removed, and the index and manifest are the files the
         # last build of this selection wrote: they would come out the same, so skip them.
         last = {k: v for k, v in state.outputs.items()
-                if k not in ("index_sections", "index_heading", "languages", "chains", "head", "folders", "order")}
+                if k not in ("index_sections", "index_heading", "languages", "chains", "head", "folders", "order",
+                             "problems")}
         untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
@@ -468,7 +487,7 @@ def build(
                            chains=dict(KNOWN_CHAINS),
                            head={k: v for k, v in manifest.items() if k != "bundles"})
             outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST),
-                           folders=folder_marks(dist), order=order)
+                           folders=folder_marks(dist), order=order, problems=problems_kept)
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
         if not untouched or new_stamps != state.stamps or known != state.sources or refreshed:

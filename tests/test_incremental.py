@@ -208,6 +208,48 @@ def test_a_locale_split_over_several_jobs_builds_what_one_job_builds(tmp_path, m
     assert len(split.published) == 5 * 3
 
 
+def test_a_rebuild_reports_the_catalogue_problems_of_what_it_did_not_read_again(tmp_path):
+    """Warnings about catalogues (here, entries whose msgid matches no English) are printed by
+    every build until they are fixed, not only by the build that read the file: a CI build
+    from a restored cache must show them too. Cold and warm builds list the same ones."""
+    from benchmarks.corpus import generate
+
+    root = tmp_path / "root"
+    generate(root, 3, 2)
+
+    def stray(tag: str, domain: str, msgid: str) -> None:
+        with (root / f"locales/{tag}/LC_MESSAGES/{domain}.po").open("a", encoding="utf-8") as handle:
+            handle.write(f'\nmsgid "{msgid}"\nmsgstr "x"\n')
+
+    stray("fr", "discogram-ba", "An edited fr ba msgid")
+    stray("fr", "site", "An edited fr site msgid")
+    stray("es", "discogram-bc", "An edited es bc msgid")
+
+    def said(result) -> list[str]:
+        return [f"{p.path}: {p.message.split(chr(39))[1]}" for p in result.problems]
+
+    expected = ["locales/es/LC_MESSAGES/discogram-bc.po: An edited es bc msgid",
+                "locales/fr/LC_MESSAGES/discogram-ba.po: An edited fr ba msgid",
+                "locales/fr/LC_MESSAGES/site.po: An edited fr site msgid"]
+    assert said(build(Project.open(root))) == expected
+    assert said(build(Project.open(root))) == expected  # nothing read again: the kept problems
+    fill(root, "fr", "discogram-bb", translate=lambda e: f"[fr] (new) {e.msgid}")
+    again = build(Project.open(root))  # fr read again for one bundle: site.po anew, ba's kept
+    assert again.written[0] == "fr/discogram-bb.html" and said(again) == expected
+    assert said(build(Project.open(root), ["es"])) == expected[:1]  # a shard answers for its locales
+    assert said(build(Project.open(root))) == expected
+
+    po = root / "locales/fr/LC_MESSAGES/discogram-ba.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgid "An edited fr ba msgid"\nmsgstr "x"\n', ""),
+                  encoding="utf-8")
+    assert said(build(Project.open(root))) == [expected[0], expected[2]]
+    shutil.rmtree(root / "locales/es")
+    assert said(build(Project.open(root))) == [expected[2]]
+    warm = build(Project.open(root)).problems
+    shutil.rmtree(root / ".pipeline-cache")
+    assert build(Project.open(root)).problems == warm
+
+
 def test_a_cold_build_reads_each_po_file_once_and_keeps_its_stamp(root, monkeypatch):
     """The job that reads a PO file stamps it for the build state; the parent does not read
     it again to hash it. The next build still sees an edit."""
