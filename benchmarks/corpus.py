@@ -15,6 +15,7 @@ import argparse
 import shutil
 import string
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,12 +86,12 @@ def generate(out: Path, articles: int, locales: int) -> None:
         for domain in sources.domains():
             pot = build_template(sources, domain)
             base = new_catalog(pot, locale, domain)
-            entries = tuple(e.__class__(**{**e.__dict__, "msgstr": f"[{locale.tag}] {e.msgid}"})
-                            for e in base.entries)
+            # dataclasses.replace, not the class called with __dict__: that would pass a cached
+            # value (Entry.key, once read) as a field.
+            entries = tuple(replace(e, msgstr=f"[{locale.tag}] {e.msgid}") for e in base.entries)
             from pipeline.catalog import render_po
 
-            (folder / f"{domain}.po").write_text(render_po(base.__class__(**{**base.__dict__, "entries": entries})),
-                                                 encoding="utf-8")
+            (folder / f"{domain}.po").write_text(render_po(replace(base, entries=entries)), encoding="utf-8")
 
 
 def _unique(template: str, article_id: str, word: str) -> str:
