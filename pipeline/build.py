@@ -333,7 +333,7 @@ def build(
             if progress:
                 progress(done[0], max(jobs_total[0] + jobs_total[1], done[0]))
 
-        index_changed = False  # a bundle's title or status changed: the index page must follow
+        index_tags: set[str] = set()  # locales with a bundle whose title or status changed: their index lists
         status_changed = False  # a bundle was published or blocked: the files dist/ should hold changed
         from pipeline.bundle.html import use_bytecode_cache
 
@@ -365,9 +365,10 @@ def build(
                     bundle_id = record_id(item["record"])
                     before = previous.get(bundle_id)
                     if before is None or before.status != item["record"]["status"]:
-                        index_changed = status_changed = True
+                        index_tags.add(tag)
+                        status_changed = True
                     elif before.title != item["title"]:
-                        index_changed = True
+                        index_tags.add(tag)
                     entries[bundle_id] = Kept.evaluated(key_of(bundle_id), item["record"], item["title"],
                                                         item["json_stat"])
 
@@ -427,6 +428,7 @@ def build(
                     for problem in listed}
         result.problems.extend(sorted(reported, key=lambda p: (p.path or "", p.line or 0, p.message, p.hint or "")))
 
+        same_bundles = set(entries) == set(previous)  # no bundle added or gone
         records = [e.record for e in entries.values()]
         if kept_old:
             all_records = sorted([*kept_old, *records], key=lambda r: (r["article"], r["locale"]))
@@ -438,7 +440,7 @@ def build(
         # build by the racy margin) holds the same names; with the same bundles expected, it
         # holds no stale file. Listing 20 folders of 2,000 names costs a tenth of a second.
         same_listing = set()
-        if not shard and not status_changed and set(entries) == set(previous):
+        if not shard and not status_changed and same_bundles:
             limit = state.saved_ns - RACY_NS
             for name, mark in state.outputs.get("folders", {}).items():
                 if mark < limit and file_mtime(dist_prefix + name) == mark:
@@ -461,18 +463,19 @@ def build(
         last = {k: v for k, v in state.outputs.items()
                 if k not in ("index_sections", "index_heading", "languages", "chains", "head", "folders", "order",
                              "problems")}
-        untouched = (not evaluate and not render and not stale and set(entries) == set(previous)
+        untouched = (not evaluate and not render and not stale and same_bundles
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
             sections = dict(state.outputs.get("index_sections", {}))
             heading = sources.site.labels["articles"].text
-            if (not index_changed and not stale and set(entries) == set(previous) and not shard
-                    and state.outputs.get("index_heading") == heading
+            same_lists = same_bundles and not stale and not shard  # but for the locales in index_tags
+            if (same_lists and not index_tags and state.outputs.get("index_heading") == heading
                     and state.outputs.get("index") == file_stat(dist / INDEX)):
                 index_bytes = (dist / INDEX).read_bytes()  # the same titles and statuses: the same page
             else:
                 titles = {bundle_id: e.title for bundle_id, e in entries.items()}
-                index_bytes = index_page(heading, all_records, titles, dist, sections).encode("utf-8")
+                index_bytes = index_page(heading, all_records, titles, dist, sections,
+                                         only=index_tags if same_lists else None).encode("utf-8")
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)
@@ -494,7 +497,7 @@ def build(
             keep = {k: v for k, v in previous.items() if shard and k not in keys}
             keep.update(entries)
             changed = ({tag for tag, _ in evaluate} | {tag for tag, _ in render} | refreshed
-                       if set(entries) == set(previous) and state.env == env else None)
+                       if same_bundles and state.env == env else None)
             state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known, changed)
         result.bundles = all_records if not kept_old else sorted(records, key=lambda r: (r["article"], r["locale"]))
         result.written = sorted(set(out.written))

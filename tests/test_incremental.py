@@ -367,6 +367,36 @@ def test_the_index_follows_a_changed_heading_and_a_changed_title(root):
         encoding="utf-8")
 
 
+def test_a_title_changed_in_one_locale_renders_only_that_locales_index_section(root, monkeypatch):
+    """The other locales' sections are taken as the last build rendered them, unread; the page
+    is the one a cold build writes. A blocked bundle changes its locale's list the same way."""
+    import pipeline.bundle.html
+    import pipeline.dist
+
+    build(Project.open(root))
+    assert b'lang="ar"' in (root / "dist/index.html").read_bytes()
+    rendered, keyed = [], []
+    real = pipeline.bundle.html.render_index_section
+    monkeypatch.setattr(pipeline.bundle.html, "render_index_section",
+                        lambda language: rendered.append(language["tag"]) or real(language))
+    real_digest = pipeline.dist.digest
+    monkeypatch.setattr(pipeline.dist, "digest", lambda *parts: keyed.append(parts[0]) or real_digest(*parts))
+    fill(root, "de", "discogram", translate=lambda e: "Die Diskographie" if e.msgctxt == "discogram/title"
+         else f"[xx] {e.msgid}")
+    build(Project.open(root))
+    assert rendered == ["de"] and len(keyed) == 1  # the other three sections are not even keyed again
+    fill(root, "ar", "discogram", translate=lambda e: None if e.msgctxt == "discogram/risks" else f"[xx] {e.msgid}")
+    rendered.clear()
+    assert [b["locale"] for b in build(Project.open(root)).blocked] == ["ar"]
+    assert rendered == []  # ar's section is gone, no other is rendered again
+    index = (root / "dist/index.html").read_bytes()
+    assert b"Die Diskographie" in index and b'hreflang="ar"' not in index and b'lang="ar"' not in index
+    shutil.rmtree(root / ".pipeline-cache")
+    shutil.rmtree(root / "dist")
+    build(Project.open(root))
+    assert (root / "dist/index.html").read_bytes() == index
+
+
 def test_the_parse_cache_is_one_file_that_keeps_what_the_build_used(tmp_path):
     from pipeline.buildstate import ParsedCache
 
