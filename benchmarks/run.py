@@ -147,7 +147,8 @@ def bench_size(articles: int, locales: int, workdir: Path) -> list[dict]:
     os.sync()
     copied = timed([*PIPELINE, "build"], copy)
     record("build (copied with cache)", copied, files_written=written(copied["stdout"]))
-    shutil.rmtree(copy)
+    # The copy stays until the end, with the corpus: deleting thousands of files slows ext4's
+    # file creation for minutes after (docs/performance.md), which the next size's cold build would pay.
     return rows
 
 
