@@ -92,6 +92,31 @@ def calibration() -> float:
     return round(min(runs), 3)
 
 
+PEAK_TARGET_MB = 500
+# "Independent of corpus size", as this benchmark reads it: the largest corpus's peak within a
+# quarter of the smallest's (start-up, Python and the libraries weigh the same in both).
+INDEPENDENT_RATIO = 1.25
+
+
+def memory_verdict(rows: list[dict]) -> dict | None:
+    """Each corpus's peak memory over its steps, and the two memory targets of issue 7: at most
+    500 MB, and independent of the corpus size (needs two sizes)."""
+    peaks: dict[str, tuple[int, float]] = {}
+    for row in rows:
+        if row.get("peak_mb") is not None and row.get("bundles"):
+            bundles, peak = peaks.get(row["corpus"], (row["bundles"], 0.0))
+            peaks[row["corpus"]] = (bundles, max(peak, row["peak_mb"]))
+    if not peaks:
+        return None
+    by_size = sorted(peaks.items(), key=lambda item: item[1][0])
+    (_, (_, small_peak)), (large, (_, large_peak)) = by_size[0], by_size[-1]
+    ratio = round(large_peak / small_peak, 2)
+    return {"peaks_mb": {corpus: peak for corpus, (_, peak) in peaks.items()}, "largest": large,
+            "within_target": large_peak <= PEAK_TARGET_MB,
+            "ratio_largest_to_smallest": ratio if len(peaks) > 1 else None,
+            "independent": ratio <= INDEPENDENT_RATIO if len(peaks) > 1 else None}
+
+
 def written(stdout: str) -> int:
     match = re.search(r"\((\d+) files written", stdout)
     return int(match.group(1)) if match else -1
@@ -179,10 +204,20 @@ def main() -> None:
         spread = f"  (runs {min(row['runs']):.2f}-{max(row['runs']):.2f} s)" if row.get("runs") else ""
         print(f"{row['corpus']:<10} {row['step']:<28} {row['seconds']:>8.3f} {per:>10} {peak:>8} {files!s:>7}  "
               f"{verdict}{spread}")
+    memory = memory_verdict(rows)
+    if memory is not None:
+        peaks = ", ".join(f"{memory['peaks_mb'][c]:.0f} MB at {c}" for c in memory["peaks_mb"])
+        line = f"\npeak memory: {peaks}; <= {PEAK_TARGET_MB} MB at {memory['largest']} " + (
+            "ok" if memory["within_target"] else "MISSED")
+        if memory["independent"] is not None:
+            line += (f"; independent of corpus size (largest within x{INDEPENDENT_RATIO:g} of smallest): "
+                     f"{'ok' if memory['independent'] else 'MISSED'} (x{memory['ratio_largest_to_smallest']:g})")
+        print(line)
     print(f"\ncalibration (a 5,000,000-step Python loop, before and after): "
           f"{calibrations[0]:.3f} s, {calibrations[1]:.3f} s")
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                          "platform": platform.platform(), "calibration_seconds": calibrations}, "rows": rows}
+                          "platform": platform.platform(), "calibration_seconds": calibrations}, "rows": rows,
+              "memory": memory}
     out = REPO / "benchmarks" / "last-run.json"
     out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"\nJSON: {out.relative_to(REPO)}")

@@ -1,0 +1,31 @@
+"""The benchmark's verdict on the memory targets of issue 7 (at most 500 MB, independent of the
+corpus size), from the rows `make bench` measures."""
+
+from __future__ import annotations
+
+from benchmarks.run import memory_verdict
+
+
+def row(corpus: str, bundles: int, peak: float | None, step: str = "build (cold)") -> dict:
+    return {"corpus": corpus, "step": step, "bundles": bundles, "peak_mb": peak}
+
+
+def test_a_peak_that_grows_with_the_corpus_is_not_independent():
+    rows = [row("100x5", 600, 62.0), row("100x5", 600, 32.0, "build (no-op)"),
+            row("1000x20", 21000, 167.0), row("1000x20", 21000, 171.0, "build (one article changed)"),
+            row("-", None, None, "--help")]
+    verdict = memory_verdict(rows)
+    assert verdict == {"peaks_mb": {"100x5": 62.0, "1000x20": 171.0}, "largest": "1000x20", "within_target": True,
+                       "ratio_largest_to_smallest": 2.76, "independent": False}
+
+
+def test_a_peak_within_a_quarter_of_the_smallest_is_independent_and_the_size_order_is_by_bundles():
+    verdict = memory_verdict([row("1000x20", 21000, 70.0), row("100x5", 600, 60.0)])
+    assert (verdict["largest"], verdict["independent"], verdict["ratio_largest_to_smallest"]) == ("1000x20", True, 1.17)
+
+
+def test_over_500_mb_is_missed_and_one_size_cannot_show_independence():
+    verdict = memory_verdict([row("1000x20", 21000, 612.5)])
+    assert (verdict["within_target"], verdict["independent"], verdict["ratio_largest_to_smallest"]) == (
+        False, None, None)
+    assert memory_verdict([row("-", None, None, "--help")]) is None
