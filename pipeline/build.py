@@ -23,14 +23,15 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import fsutil
 from pipeline.buildstate import (RACY_NS, BuildState, Kept, ParsedCache, Stamps, code_digest, digest, file_stat,
                                  verified_stat)
-from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, dumps_manifest,
+from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, manifest_chunks,
                            file_record, files_intact, index_page, manifest_document, ordered_tags,
                            record_id, remove_empty_folders, stale_files)
 from pipeline.errors import Problem
@@ -151,29 +152,36 @@ def _render_job(tag: str, items: list[tuple[str, tuple[str, ...]]]) -> tuple[lis
     return results, out.written
 
 
-def _run(function: Callable, jobs: list[tuple], workers: int, progress: Callable[[], None]) -> list:
-    """Run ``function(*job)`` for every job, in worker processes when it pays; results in job order."""
+def _run(function: Callable, jobs: list[tuple], workers: int, progress: Callable[[], None]) -> Iterator:
+    """Run ``function(*job)`` for every job, in worker processes when it pays; yield the
+    results in job order, each as soon as it and those before it are done.
+
+    A generator, so the caller takes in each job's results before the next arrive: a cold
+    build's 105 evaluate jobs return 21,000 records, which held all at once were 46 MB of the
+    parent's peak (docs/performance.md)."""
     if workers <= 1 or len(jobs) <= 1:
-        results = []
         for job in jobs:
-            results.append(_without_gc(function, *job))
+            result = _job(function, *job)
             progress()
-        return results
+            yield result
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
                              mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_without_gc, function, *job) for job in jobs]
-        results = []
-        for future in futures:
-            results.append(future.result())
+        futures = [pool.submit(_job, function, *job) for job in jobs]
+        for at in range(len(futures)):
+            result = futures[at].result()
+            futures[at] = None  # a done future keeps its result: let it go with the caller's
             progress()
-        return results
+            yield result
+            del result
 
 
-def _without_gc(function: Callable, *job):
-    """Run a job with the cyclic garbage collector paused, then collect once.
+def _job(function: Callable, *job):
+    """Run a job with the cyclic garbage collector paused, then collect once, and let go of
+    the job's locale data (:func:`_release_locale_data`).
 
     A job makes hundreds of thousands of short-lived objects, nearly all freed by reference
     counting; the collector's passes over them (and over the loaded sources) were a
@@ -186,9 +194,19 @@ def _without_gc(function: Callable, *job):
     try:
         return function(*job)
     finally:
+        _release_locale_data()
         if enabled:
             gc.enable()
             gc.collect(0)
+
+
+def _release_locale_data() -> None:
+    """Let go of the CLDR data Babel loaded for a job's locale (a megabyte a locale; a rebuild
+    evaluating one article in 20 locales here held 21 MB of it to the end). A job of the
+    same locale loads it again in 3 ms."""
+    localedata = sys.modules.get("babel.localedata")
+    if localedata is not None:
+        localedata.clear_caches()
 
 
 def _workers(jobs: int | None, amount: int) -> int:
@@ -323,6 +341,9 @@ def build(
             dirty.setdefault(tag, []).append(article_id)
 
         dirty_count = sum(len(v) for v in dirty.values())
+        workers = _workers(jobs, dirty_count)
+        if workers <= 1:  # evaluated here: hold the articles it shows, not all of them (22 MB at 1,000)
+            sources = _light(sources, project.root, articles, parsed, roles)
         evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB]) for tag, ids in sorted(dirty.items())
                     for start in range(0, len(ids), ARTICLES_PER_JOB)]
         jobs_total = [len(evaluate), 0]
@@ -346,7 +367,7 @@ def build(
             # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
             found_problems: dict[str, list[Problem]] = {}
             for (tag, ids), (found, written, job_problems, facts) in zip(
-                    evaluate, _run(_evaluate_job, evaluate, _workers(jobs, dirty_count), tick)):
+                    evaluate, _run(_evaluate_job, evaluate, workers, tick)):
                 KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
                 KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
                 for relative, stamp in facts["stamps"].items():
@@ -372,7 +393,9 @@ def build(
                     entries[bundle_id] = Kept.evaluated(key_of(bundle_id), item["record"], item["title"],
                                                         item["json_stat"])
 
-            # Round 2: pages whose bundle or language switcher changed.
+            # Round 2: pages whose bundle or language switcher changed. The pages are made from the
+            # JSON bundles: the articles loaded for round 1 (shared with its workers) can go.
+            sources = _CONTEXT["sources"] = _light(sources, project.root, articles, parsed, roles)
             old = out.old_manifest if shard else None
             kept_old = [b for b in (old or {}).get("bundles", []) if shard and b["locale"] not in
                         {SOURCE_TAG, *(l.tag for l in locales)} and files_intact(dist, b)]
@@ -484,8 +507,8 @@ def build(
                 merged = {**old.get("locales", {}), **manifest["locales"]}
                 manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
             old_fragments = {record_id(record): dumps(record).decode("utf-8")[:-1] for record in kept_old}
-            out.write(MANIFEST, dumps_manifest(manifest, [entries[b].encoded() if b in entries else old_fragments[b]
-                                                          for b in order]))
+            out.write_chunks(MANIFEST, manifest_chunks(manifest, (entries[b].encoded() if b in entries
+                                                                  else old_fragments[b] for b in order)))
             outputs.update(index_sections=sections, index_heading=heading, languages=dict(KNOWN_LANGUAGES),
                            chains=dict(KNOWN_CHAINS),
                            head={k: v for k, v in manifest.items() if k != "bundles"})
@@ -535,6 +558,13 @@ def _source_files(project: Project) -> list[str]:
     folder = project.root / "source" / "articles"
     names = sorted(n for n in os.listdir(folder) if n.endswith((".yaml", ".yml"))) if folder.is_dir() else []
     return ["source/site.yaml", *(f"source/articles/{n}" for n in names)]
+
+
+def _light(sources: Sources, root: Path, articles: list, parsed: ParsedCache, roles: frozenset[str]) -> Sources:
+    """``sources`` without its loaded articles: they come from the parse cache when asked for."""
+    if isinstance(sources, _PartialSources):
+        return sources
+    return _PartialSources(root, sources.site, sources.digest, articles, parsed, roles)
 
 
 class _PartialSources(Sources):

@@ -1,0 +1,110 @@
+"""What keeps a build's memory down (docs/performance.md): the manifest and the state written
+as they are made, job results taken in as they arrive, and nothing a job loaded (articles,
+CLDR data) kept once the build no longer needs it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pipeline.build as build_module
+import pipeline.dist as dist
+from pipeline import fsutil
+from pipeline.build import build
+from pipeline.project import Project
+from tests.test_gate import prepared
+
+_record = st.fixed_dictionaries({"article": st.text(max_size=8), "locale": st.sampled_from(["en", "fr", "ar", "zh-Hans"]),
+                                 "title": st.text(max_size=8)})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_record, max_size=12), st.integers(1, 4))
+def test_the_streamed_manifest_is_the_manifest_dumped_whole(records, chunk):
+    """Whatever the chunk size and the number of records (none, fewer than a chunk, a chunk
+    exactly, more), the chunks join to ``dumps`` of the whole document."""
+    manifest = {"schema_version": 1, "complete": True, "index": None,
+                "locales": {"ar": {"name": "العربية"}, "zh-Hans": {"name": "中文"}}, "bundles": records}
+    fragments = [dist.dumps(record).decode("utf-8")[:-1] for record in records]
+    original = dist.MANIFEST_CHUNK
+    dist.MANIFEST_CHUNK = chunk
+    try:
+        chunks = list(dist.manifest_chunks(manifest, iter(fragments)))
+    finally:
+        dist.MANIFEST_CHUNK = original
+    assert b"".join(chunks) == dist.dumps(manifest)
+    assert len(chunks) == 2 + -(-len(records) // chunk)  # head, one a chunk of records, tail
+
+
+def test_a_file_written_in_chunks_or_by_a_writer_is_the_same_file(tmp_path):
+    import pickle
+
+    fsutil.atomic_write_bytes(tmp_path / "chunks", (b"ab", b"", b"cd"), durable=False)
+    fsutil.atomic_write_bytes(tmp_path / "writer", lambda handle: pickle.dump({"a": [1, 2]}, handle), durable=False)
+    assert (tmp_path / "chunks").read_bytes() == b"abcd"
+    assert pickle.loads((tmp_path / "writer").read_bytes()) == {"a": [1, 2]}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chunks", "writer"]  # no temporary left
+
+
+def test_keep_same_leaves_a_file_holding_those_bytes_untouched(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_bytes(b"x" * 3_000_000)
+    before = os.stat(path)
+    assert fsutil.atomic_write_bytes(path, (b"x" * 1_000_000 for _ in range(3)), durable=False,
+                                     keep_same=True) is False
+    after = os.stat(path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # The same size, one byte differs, in the last megabyte:
+    assert fsutil.atomic_write_bytes(path, (b"x" * 2_999_999, b"y"), durable=False, keep_same=True) is True
+    assert path.read_bytes().endswith(b"xy") and os.stat(path).st_ino != before.st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]
+
+
+def test_jobs_results_are_handed_over_one_job_at_a_time():
+    ran: list[int] = []
+
+    def job(number: int) -> int:
+        ran.append(number)
+        return number * 10
+
+    results = build_module._run(job, [(1,), (2,), (3,)], workers=1, progress=lambda: None)
+    assert next(results) == 10 and ran == [1]  # the second job waits until the first is taken
+    assert list(results) == [20, 30] and ran == [1, 2, 3]
+
+
+def test_jobs_in_worker_processes_give_their_results_in_job_order():
+    results = build_module._run(pow, [(2, n) for n in range(6)], workers=2, progress=lambda: None)
+    assert list(results) == [1, 2, 4, 8, 16, 32]
+
+
+@pytest.fixture
+def root(source_root):
+    return prepared(source_root, "fr", "de", "ar")
+
+
+def test_a_build_keeps_no_locales_cldr_data_after_its_jobs(root):
+    build(Project.open(root))  # three locales evaluated in this process
+    import babel.localedata
+
+    assert "babel.localedata" in sys.modules
+    assert babel.localedata._cache == {}
+
+
+def test_a_rebuild_holds_only_the_articles_its_changed_bundles_show(root, monkeypatch):
+    article = root / "source/articles/discogram.yaml"
+    data = article.read_text(encoding="utf-8")
+    (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
+    build(Project.open(root))
+    loaded: list[str] = []
+    original = build_module._PartialSources.article
+    monkeypatch.setattr(build_module._PartialSources, "article",
+                        lambda self, article_id: loaded.append(article_id) or original(self, article_id))
+    article.write_text(data.replace("Purpose", "The purpose", 1), encoding="utf-8")
+    result = build(Project.open(root))
+    assert sorted(set(loaded)) == ["discogram"]  # the other article's bundles were not evaluated
+    assert {b["article"] for b in result.bundles} == {"discogram", "second"}
+    assert "The purpose" in (root / "dist/en/discogram.json").read_text(encoding="utf-8")
