@@ -286,9 +286,16 @@ def build(
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
         hashes = {article_id: f"{file_hashes[path]}:{site_source}" for article_id, path in articles}
+        # The keys of the bundles to evaluate (None: not known until a worker has read the PO
+        # file); an unchanged bundle's key is compared and let go (21,000 of them took 6 MB).
         keys: dict[str, str | None] = {}
         previous = state.bundles
         shared_of: dict[str, tuple[str, str]] = {}  # tag: (its locale folder, the key part its bundles share)
+        entries: dict[str, Kept] = {}
+        dirty: dict[str, list[str]] = {}
+        # Locales with a file of dist/ whose stat changed but whose bytes did not (a copied or
+        # restored dist/): their state is saved with the new stats.
+        refreshed: set[str] = set()
         for locale in [None, *locales]:
             tag = SOURCE_TAG if locale is None else locale.tag
             if locale is None:
@@ -301,14 +308,28 @@ def build(
             shared_of[tag] = (folder, shared)
             for article_id, _ in articles:
                 bundle_id = f"{tag}/{article_id}"
-                if locale is not None and bundle_id not in previous:
+                prev = previous.get(bundle_id)
+                if locale is not None and prev is None:
                     # Nothing to compare its key with: it is evaluated anyway, and the worker that
                     # reads its PO file stamps it (a cold build reads 20,000 files once, not twice).
                     keys[bundle_id] = None
+                    dirty.setdefault(tag, []).append(article_id)
                     continue
                 own = "" if locale is None else stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")
                 # env is the same for every key (a changed env discards the whole state).
-                keys[bundle_id] = f"{hashes[article_id]}:{shared}:{own}"
+                key = f"{hashes[article_id]}:{shared}:{own}"
+                if prev is not None and prev.key == key:
+                    if prev.status == BLOCKED or file_stat(f"{dist_prefix}{bundle_id}.json") == prev.json_stat:
+                        entries[bundle_id] = prev
+                        continue
+                    stat = verified_stat(f"{dist_prefix}{bundle_id}.json", prev.json_sha)
+                    if stat is not None:
+                        prev.json_stat = stat
+                        refreshed.add(tag)
+                        entries[bundle_id] = prev
+                        continue
+                keys[bundle_id] = key
+                dirty.setdefault(tag, []).append(article_id)
 
         def key_of(bundle_id: str) -> str:
             """The key of a bundle evaluated without one: from the stamp the worker made."""
@@ -319,26 +340,6 @@ def build(
                 own = stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")  # recorded by the worker: no I/O
                 key = keys[bundle_id] = f"{hashes[article_id]}:{shared}:{own}"
             return key
-
-        entries: dict[str, Kept] = {}
-        dirty: dict[str, list[str]] = {}
-        # Locales with a file of dist/ whose stat changed but whose bytes did not (a copied or
-        # restored dist/): their state is saved with the new stats.
-        refreshed: set[str] = set()
-        for bundle_id, key in keys.items():
-            prev = previous.get(bundle_id)
-            if prev is not None and prev.key == key:
-                if prev.status == BLOCKED or file_stat(f"{dist_prefix}{bundle_id}.json") == prev.json_stat:
-                    entries[bundle_id] = prev
-                    continue
-                stat = verified_stat(f"{dist_prefix}{bundle_id}.json", prev.json_sha)
-                if stat is not None:
-                    prev.json_stat = stat
-                    refreshed.add(bundle_id.split("/", 1)[0])
-                    entries[bundle_id] = prev
-                    continue
-            tag, article_id = bundle_id.split("/", 1)
-            dirty.setdefault(tag, []).append(article_id)
 
         dirty_count = sum(len(v) for v in dirty.values())
         workers = _workers(jobs, dirty_count)
@@ -408,13 +409,17 @@ def build(
                     locale, article = bundle_id.split("/", 1)
                     published.setdefault(article, []).append(locale)
             switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
-            joined = {article: ",".join(tags) for article, tags in switchers.items()}
+            # One str for each switcher: the state keeps each page's with it (see html_key below).
+            spelled: dict[tuple[str, ...], str] = {}
+            joined = {article: spelled.setdefault(tags, ",".join(tags)) for article, tags in switchers.items()}
             renders: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
             for bundle_id, entry in entries.items():
                 if entry.status != PUBLISHED:
                     continue
                 locale, article = bundle_id.split("/", 1)
-                html_key = f"{entry.json_sha}:{joined[article]}"
+                # What the page is made of: its bundle and its switcher; as a pair of strs shared with
+                # the entry and the other pages (the state holds 21,000), not one str of both.
+                html_key = (entry.json_sha, joined[article])
                 if entry.html_key == html_key and entry.html_path:
                     if file_stat(dist_prefix + entry.html_path) == entry.html_stat:
                         continue
@@ -517,7 +522,7 @@ def build(
 
         new_stamps = {**(state.stamps if shard else {}), **stamps.now}
         if not untouched or new_stamps != state.stamps or known != state.sources or refreshed:
-            keep = {k: v for k, v in previous.items() if shard and k not in keys}
+            keep = {k: v for k, v in previous.items() if shard and k not in entries}  # other shards' bundles
             keep.update(entries)
             changed = ({tag for tag, _ in evaluate} | {tag for tag, _ in render} | refreshed
                        if same_bundles and state.env == env else None)
