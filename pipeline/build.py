@@ -88,6 +88,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     sources: Sources = _CONTEXT["sources"]
     site_bytes = (project.root / sources.site.path).read_bytes()
     required = project.config.required_roles
+    sources.keep_only(article_ids)  # the last job's articles, when they are this one's too
     articles = tuple(sources.article(a) for a in article_ids)
     out = OutputDir(project.dist_dir)
     problems: list[Problem] = []
@@ -343,10 +344,14 @@ def build(
 
         dirty_count = sum(len(v) for v in dirty.values())
         workers = _workers(jobs, dirty_count)
-        if workers <= 1:  # evaluated here: hold the articles it shows, not all of them (22 MB at 1,000)
-            sources = _light(sources, project.root, articles, parsed, roles)
-        evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB]) for tag, ids in sorted(dirty.items())
-                    for start in range(0, len(ids), ARTICLES_PER_JOB)]
+        # The articles are loaded where they are evaluated, from the parse cache, a job's at a
+        # time: neither this process nor its workers hold all of them (28 MB at 1,000 articles).
+        sources = _light(sources, project.root, articles, parsed, roles)
+        # Jobs by slice of articles, then locale: a worker takes the same articles in several
+        # locales in a row, and loads them from the parse cache once (see _evaluate_job).
+        evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB])
+                    for start, tag, ids in sorted((start, tag, ids) for tag, ids in dirty.items()
+                                                  for start in range(0, len(ids), ARTICLES_PER_JOB))]
         jobs_total = [len(evaluate), 0]
         done = [0]
 
@@ -394,9 +399,8 @@ def build(
                     entries[bundle_id] = Kept.evaluated(key_of(bundle_id), item["record"], item["title"],
                                                         item["json_stat"])
 
-            # Round 2: pages whose bundle or language switcher changed. The pages are made from the
-            # JSON bundles: the articles loaded for round 1 (shared with its workers) can go.
-            sources = _CONTEXT["sources"] = _light(sources, project.root, articles, parsed, roles)
+            # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles.
+            sources.keep_only(())
             old = out.old_manifest if shard else None
             kept_old = [b for b in (old or {}).get("bundles", []) if shard and b["locale"] not in
                         {SOURCE_TAG, *(l.tag for l in locales)} and files_intact(dist, b)]
@@ -598,6 +602,12 @@ class _PartialSources(Sources):
                 article = full.article(article_id)
             loaded[article_id] = article
         return article
+
+    def keep_only(self, article_ids) -> None:
+        """Let go of the loaded articles but those of ``article_ids``."""
+        loaded = self.__dict__["_loaded"]
+        for article_id in set(loaded).difference(article_ids):
+            del loaded[article_id]
 
     def domains(self) -> tuple[str, ...]:
         return (SITE_DOMAIN, *self.__dict__["_paths"])

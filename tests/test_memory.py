@@ -108,3 +108,22 @@ def test_a_rebuild_holds_only_the_articles_its_changed_bundles_show(root, monkey
     assert sorted(set(loaded)) == ["discogram"]  # the other article's bundles were not evaluated
     assert {b["article"] for b in result.bundles} == {"discogram", "second"}
     assert "The purpose" in (root / "dist/en/discogram.json").read_text(encoding="utf-8")
+
+
+def test_a_job_holds_its_own_articles_only_and_jobs_go_by_articles_then_locale(root, monkeypatch):
+    article = root / "source/articles/discogram.yaml"
+    data = article.read_text(encoding="utf-8")
+    (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
+    monkeypatch.setattr(build_module, "ARTICLES_PER_JOB", 1)
+    held: list[tuple[str, int]] = []
+    original = build_module._evaluate_job
+
+    def job(tag, article_ids):
+        result = original(tag, article_ids)
+        held.append((f"{tag}:{','.join(article_ids)}", len(build_module._CONTEXT["sources"].__dict__["_loaded"])))
+        return result
+
+    monkeypatch.setattr(build_module, "_evaluate_job", job)
+    build(Project.open(root))
+    assert held == [("ar:discogram", 1), ("de:discogram", 1), ("en:discogram", 1), ("fr:discogram", 1),
+                    ("ar:second", 1), ("de:second", 1), ("en:second", 1), ("fr:second", 1)]
