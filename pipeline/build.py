@@ -37,7 +37,8 @@ from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale
 from pipeline.project import Project
-from pipeline.source import SITE_DOMAIN, Article, Site, Sources, article_key, load_site, load_sources
+from pipeline.source import (SITE_DOMAIN, Article, Site, Sources, article_key, load_site, load_sources,
+                             validate_sources)
 
 # The gate, the checks, Babel and Jinja2 are imported where they are used: a no-op rebuild
 # of 20,000 bundles needs none of them, and importing them costs a fifth of a second.
@@ -257,12 +258,13 @@ def build(
             site = load_site(project.root, roles)
             sources = _PartialSources(project.root, site, known["digest"], articles, parsed, roles)
         else:
-            sources = load_sources(project.root, roles, cache=parsed)
+            # Validated, then loaded from the parse cache where they are evaluated (_evaluate_job).
+            site, articles, source_digest = validate_sources(project.root, roles, parsed)
             parsed.flush()
             if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
                 shutil.rmtree(cache_dir / "parsed", ignore_errors=True)
-            articles = [[a.id, a.path] for a in sources.articles]
-            known = {"files": file_hashes, "articles": articles, "digest": sources.digest}
+            sources = _PartialSources(project.root, site, source_digest, articles, parsed, roles)
+            known = {"files": file_hashes, "articles": articles, "digest": source_digest}
         shard = bool(locale_tags)
         locales, problems = project.select_locales(locale_tags or [], known.get("locale_folders"))
         if project.config.checks:  # a bad [tool.pipeline.checks] fails before dist/ is touched
@@ -344,9 +346,6 @@ def build(
 
         dirty_count = sum(len(v) for v in dirty.values())
         workers = _workers(jobs, dirty_count)
-        # The articles are loaded where they are evaluated, from the parse cache, a job's at a
-        # time: neither this process nor its workers hold all of them (28 MB at 1,000 articles).
-        sources = _light(sources, project.root, articles, parsed, roles)
         # Jobs by slice of articles, then locale: a worker takes the same articles in several
         # locales in a row, and loads them from the parse cache once (see _evaluate_job).
         evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB])
@@ -569,17 +568,11 @@ def _source_files(project: Project) -> list[str]:
     return ["source/site.yaml", *(f"source/articles/{n}" for n in names)]
 
 
-def _light(sources: Sources, root: Path, articles: list, parsed: ParsedCache, roles: frozenset[str]) -> Sources:
-    """``sources`` without its loaded articles: they come from the parse cache when asked for."""
-    if isinstance(sources, _PartialSources):
-        return sources
-    return _PartialSources(root, sources.site, sources.digest, articles, parsed, roles)
-
-
 class _PartialSources(Sources):
-    """Sources whose articles come, on demand, from the parse cache: for a rebuild whose
-    source/ is byte for byte what the last build validated. Only the articles that some
-    changed bundle shows are ever loaded."""
+    """Sources whose articles come, on demand, from the parse cache, where the build's
+    validation of source/ (this build's or, when source/ is byte for byte the same, the
+    last one's) put them. Only the articles that some changed bundle shows are loaded, a
+    job's at a time: neither the build nor its workers hold all of them (28 MB at 1,000)."""
 
     def __init__(self, root: Path, site: Site, digest_: str, articles: list, parsed: ParsedCache,
                  roles: frozenset[str]) -> None:
