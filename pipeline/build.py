@@ -504,9 +504,9 @@ def build(
                     and state.outputs.get("index") == file_stat(dist / INDEX)):
                 index_bytes = (dist / INDEX).read_bytes()  # the same titles and statuses: the same page
             else:
-                titles = {bundle_id: e.title for bundle_id, e in entries.items()}
-                index_bytes = index_page(heading, all_records, titles, dist, sections,
-                                         only=index_tags if same_lists else None).encode("utf-8")
+                index_bytes = index_page(heading, all_records,
+                                         lambda bundle_id: e.title if (e := entries.get(bundle_id)) else None,
+                                         dist, sections, only=index_tags if same_lists else None)
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
                 out.write(INDEX, index_bytes)

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pipeline import fsutil
@@ -262,38 +262,43 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp")
 
 
-def index_page(heading: str, records: list[dict], titles: dict[str, str | None], dist: Path,
-               sections: dict | None = None, only: set[str] | None = None) -> str:
+def index_page(heading: str, records: Iterable[Mapping], titles: Callable[[str], str | None], dist: Path,
+               sections: dict | None = None, only: set[str] | None = None) -> bytes:
     """``dist/index.html``: the published articles by language (titles read back where unknown).
 
+    ``titles`` gives a bundle's title by its id (None: read it back from its JSON bundle).
     ``sections`` (kept by the caller across builds) maps a language to its rendered section
     and the key it was rendered from: only the languages whose list changed are rendered.
     ``only``: the languages whose list may have changed, when the caller knows that the others'
     are the ones ``sections`` was rendered from (the same bundles, titles and statuses); their
     sections are taken as they are, without going over their records (21,000 at 1,000 x 20).
+    A language's links are made when its section is, and let go after it.
     """
     from pipeline.bundle import language_info
-    from pipeline.bundle.html import render_index, render_index_section
+    from pipeline.bundle.html import render_index_bytes, render_index_section
 
-    by_locale: dict[str, list[tuple[str, str]]] = {}
+    by_locale: dict[str, list[Mapping]] = {}
     kept = {tag for tag in sections or {} if only is not None and tag not in only}
     for record in records:
-        if record["status"] != PUBLISHED or record["locale"] in kept:
-            continue
-        locale, article = record["locale"], record["article"]
-        title = titles.get(f"{locale}/{article}")
-        if title is None:  # kept from an earlier shard build: read its title back
-            try:
-                title = json.loads((dist / record["files"]["json"]["path"]).read_bytes())["title"]["text"]
-            except (OSError, ValueError, KeyError):
-                continue
-        by_locale.setdefault(locale, []).append((f"{locale}/{article}.html", title))
+        if record["status"] == PUBLISHED and record["locale"] not in kept:
+            by_locale.setdefault(record["locale"], []).append(record)
     rendered = []
-    for tag in ordered_tags([*by_locale, *kept]):
+    listed = ordered_tags([*by_locale, *kept])
+    for tag in listed:
         if tag in kept:
             rendered.append(sections[tag][1])
             continue
-        articles = sorted(by_locale[tag])
+        articles = []
+        for record in by_locale.pop(tag, ()):
+            article = record["article"]
+            title = titles(f"{tag}/{article}")
+            if title is None:  # kept from an earlier shard build: read its title back
+                try:
+                    title = json.loads((dist / record["files"]["json"]["path"]).read_bytes())["title"]["text"]
+                except (OSError, ValueError, KeyError):
+                    continue
+            articles.append((f"{tag}/{article}.html", title))
+        articles.sort()
         info = language_info(tag)
         # What the section is rendered from, as one string: hashing it costs a tenth of
         # encoding the list as JSON, which mattered at 1,000 articles in 20 languages.
@@ -306,9 +311,9 @@ def index_page(heading: str, records: list[dict], titles: dict[str, str | None],
                 sections[tag] = known
         rendered.append(known[1])
     if sections is not None:
-        for tag in set(sections) - set(by_locale) - kept:
+        for tag in set(sections).difference(listed):
             del sections[tag]
-    return render_index(heading, rendered)
+    return render_index_bytes(heading, rendered)
 
 
 def manifest_document(source_sha256: str, records: list[dict], index_bytes: bytes, tags: list[str]) -> dict:

@@ -127,3 +127,16 @@ def test_a_job_holds_its_own_articles_only_and_jobs_go_by_articles_then_locale(r
     build(Project.open(root))
     assert held == [("ar:discogram", 1), ("de:discogram", 1), ("en:discogram", 1), ("fr:discogram", 1),
                     ("ar:second", 1), ("de:second", 1), ("en:second", 1), ("fr:second", 1)]
+
+
+def test_the_index_made_a_section_at_a_time_is_the_index_rendered_whole():
+    from pipeline.bundle.html import render_index, render_index_bytes, render_index_section
+
+    sections = [render_index_section({"tag": tag, "name": name, "english_name": name, "direction": direction,
+                                      "articles": [{"href": f"{tag}/a.html", "title": title}]})
+                for tag, name, direction, title in [("en", "English", "ltr", "Discogram <test> & more"),
+                                                    ("ar", "العربية", "rtl", "تصوير القرص"),
+                                                    ("zh-Hans", "中文", "ltr", "椎间盘造影 😀")]]
+    for heading in ("Articles", "<i>Ärticles</i> \u00a0"):
+        for chosen in (sections, sections[:1], []):
+            assert render_index_bytes(heading, chosen) == render_index(heading, chosen).encode("utf-8")
