@@ -505,7 +505,7 @@ def build(
                 index_bytes = (dist / INDEX).read_bytes()  # the same titles and statuses: the same page
             else:
                 index_bytes = index_page(heading, all_records,
-                                         lambda bundle_id: e.title if (e := entries.get(bundle_id)) else None,
+                                         lambda bundle_id: e.title if (e := entries.get(bundle_id)) is not None else None,
                                          dist, sections, only=index_tags if same_lists else None)
             if fsutil.differs(dist / INDEX, index_bytes):
                 out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first

@@ -22,6 +22,7 @@ import os
 import pickle
 import re
 import struct
+import sys
 import time
 from collections.abc import Mapping
 from functools import lru_cache
@@ -29,7 +30,8 @@ from pathlib import Path
 
 from pipeline import fsutil
 
-STATE_VERSION = 6
+STATE_VERSION = 7
+NUMBERS = fsutil.STAMP_NUMBERS
 RACY_NS = 2_000_000_000
 
 
@@ -113,27 +115,27 @@ class Stamps:
         self.now: dict[str, list] = {}
 
     def of(self, relative: str) -> str:
-        """The content hash of ``relative`` (a path under the root, with '/'); '-' if missing."""
+        """The content hash of ``relative`` (a path under the root, with '/'), in hex; '-' if missing."""
         known = self.now.get(relative)
         if known is not None:
-            return known[1]
+            return known[NUMBERS:].hex()
         path = self.root_prefix + relative
         try:
             st = os.stat(path)
         except OSError:
             return "-"
         prev = self.previous.get(relative)
-        if prev is not None and prev[0] == fsutil.stamp_numbers(st) and st.st_ctime_ns < self.limit:
+        if prev is not None and prev[:NUMBERS] == fsutil.stamp_numbers(st) and st.st_ctime_ns < self.limit:
             self.now[relative] = prev
-            return prev[1]
+            return prev[NUMBERS:].hex()
         try:  # os.open and fstat: the stamp and the bytes are of the same file, and fewer calls
             _, stamp = fsutil.read_stamped(path)
         except OSError:
             return "-"
         self.now[relative] = stamp
-        return stamp[1]
+        return stamp[NUMBERS:].hex()
 
-    def record(self, relative: str, stamp: tuple[bytes, str]) -> None:
+    def record(self, relative: str, stamp: bytes) -> None:
         """Take the stamp a worker made of a file it read (:func:`pipeline.fsutil.read_stamped`)."""
         self.now.setdefault(relative, stamp)
 
@@ -280,16 +282,39 @@ def _encode(record: dict) -> str:
     return dumps(record).decode("utf-8")[:-1]
 
 
-class LazyRecord(Mapping):
-    """A manifest record kept as its encoded JSON; decoded only when a field beyond the
-    status, article and locale is asked for. A rebuild of 21,000 bundles reads those three
-    of every record and the rest of a few: decoding them all would cost it 0.1 s."""
+class Kept(Mapping):
+    """One bundle in the build state: what a rebuild compares, and its manifest record.
 
-    __slots__ = ("status", "article", "locale", "fragment", "_full")
+    The record is kept as ``fragment``, encoded as the manifest lists it, and the bundle is
+    itself a read-only mapping of it, decoded only when a field beyond the status, article
+    and locale is asked for: a build holds every bundle's record until it writes the
+    manifest, and 21,000 of them as nested dictionaries took 55 MB, encoded 10 MB; a
+    rebuild reads those three fields of every record and the rest of a few. Saved as a
+    tuple: loading 21,000 bundles as nested dictionaries took a rebuild 0.13 s, as tuples
+    0.03 s. The article and locale strs are interned, shared by all the bundles that name them.
+    """
 
-    def __init__(self, status: str, article: str, locale: str, fragment: str) -> None:
-        self.status, self.article, self.locale, self.fragment = status, article, locale, fragment
+    __slots__ = ("key", "title", "json_stat", "html_key", "html_stat", "fragment", "status", "json_sha",
+                 "html_path", "article", "locale", "_full")
+
+    def __init__(self, key: str, title: str | None, json_stat, html_key: tuple[str, str] | None, html_stat,
+                 fragment: str, status: str, json_sha: str | None, html_path: str | None,
+                 article: str = "", locale: str = "") -> None:
+        self.key, self.title, self.json_stat, self.html_key, self.html_stat = key, title, json_stat, html_key, html_stat
+        self.fragment, self.status, self.json_sha, self.html_path = fragment, status, json_sha, html_path
+        self.article, self.locale = sys.intern(article), sys.intern(locale)
         self._full = None
+
+    @classmethod
+    def evaluated(cls, key: str, record: dict, title: str | None, json_stat) -> "Kept":
+        json_file = record["files"].get("json")
+        return cls(key, title, json_stat, None, None, _encode(record), record["status"],
+                   json_file["sha256"] if json_file else None, None, record["article"], record["locale"])
+
+    @property
+    def record(self) -> "Kept":
+        """The bundle's manifest record: the bundle itself, as a mapping."""
+        return self
 
     def full(self) -> dict:
         if self._full is None:
@@ -311,33 +336,8 @@ class LazyRecord(Mapping):
     def __len__(self) -> int:
         return len(self.full())
 
-
-class Kept:
-    """One bundle in the build state: what a rebuild compares, and its manifest record.
-
-    ``record`` is a :class:`LazyRecord` over ``fragment``, the record encoded for the
-    manifest: a build holds every bundle's record until it writes the manifest, and 21,000
-    of them as nested dictionaries took 55 MB, encoded 10 MB. Saved as a tuple: loading
-    21,000 of them as nested dictionaries took a rebuild 0.13 s, as tuples 0.03 s.
-    """
-
-    __slots__ = ("key", "title", "json_stat", "html_key", "html_stat", "fragment", "status", "json_sha",
-                 "html_path", "record")
-
-    def __init__(self, key: str, title: str | None, json_stat, html_key: tuple[str, str] | None, html_stat,
-                 fragment: str, status: str, json_sha: str | None, html_path: str | None,
-                 record=None) -> None:
-        self.key, self.title, self.json_stat, self.html_key, self.html_stat = key, title, json_stat, html_key, html_stat
-        self.fragment, self.status, self.json_sha, self.html_path = fragment, status, json_sha, html_path
-        self.record = record
-
-    @classmethod
-    def evaluated(cls, key: str, record: dict, title: str | None, json_stat) -> "Kept":
-        json_file = record["files"].get("json")
-        fragment = _encode(record)
-        return cls(key, title, json_stat, None, None, fragment, record["status"],
-                   json_file["sha256"] if json_file else None, None,
-                   LazyRecord(record["status"], record["article"], record["locale"], fragment))
+    def __bool__(self) -> bool:  # never empty: not worth decoding the record to say so
+        return True
 
     def encoded(self) -> str:
         """The record as the manifest lists it (compact JSON)."""
@@ -358,8 +358,7 @@ class Kept:
             record = json.loads(fragment)
             record["files"]["html"] = html
             fragment = _encode(record)
-        self.record = LazyRecord(self.status, self.record["article"], self.record["locale"], fragment)
-        self.fragment = fragment
+        self.fragment, self._full = fragment, None
         self.html_path = html["path"]
 
     def saved(self) -> tuple:
@@ -369,9 +368,7 @@ class Kept:
     @classmethod
     def loaded(cls, bundle_id: str, saved: tuple) -> "Kept":
         locale, article = bundle_id.split("/", 1)
-        kept = cls(*saved)
-        kept.record = LazyRecord(kept.status, article, locale, kept.fragment)
-        return kept
+        return cls(*saved, article, locale)
 
 
 def _dump(data, handle) -> None:

@@ -109,8 +109,10 @@ def same_bytes(one: Path | str, other: Path | str, block: int = 1 << 20) -> bool
         return False
 
 
-# A file's size, mtime, ctime and inode packed in 32 bytes: the build keeps one for each of
-# 21,000 PO files, where a list of the four numbers took 230 bytes (docs/performance.md).
+# A file's stamp: its size, mtime, ctime and inode packed in 32 bytes, then the 20 bytes of
+# its content hash. The build keeps one for each of 21,000 PO files, where a list of the
+# four numbers and the hash in hex took 337 bytes, and 85 so (docs/performance.md).
+STAMP_NUMBERS = 32
 _pack_stamp = struct.Struct("<QqqQ").pack
 
 
@@ -119,13 +121,13 @@ def stamp_numbers(st: os.stat_result) -> bytes:
     return _pack_stamp(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def read_stamped(path: Path | str) -> tuple[bytes, tuple[bytes, str]]:
+def read_stamped(path: Path | str) -> tuple[bytes, bytes]:
     """A file's bytes and its stamp: its :func:`stamp_numbers` (of the file read, by fstat)
-    and a content hash. Raises OSError. The build keeps stamps to see changed inputs
-    (pipeline.buildstate.Stamps); the worker that reads a PO file stamps it too, so that a
-    cold build reads each file once."""
+    followed by the content hash. Raises OSError. The build keeps stamps to see changed
+    inputs (pipeline.buildstate.Stamps); the worker that reads a PO file stamps it too, so
+    that a cold build reads each file once."""
     data, st = read_with_stat(path)
-    return data, (stamp_numbers(st), hashlib.blake2b(data, digest_size=20).hexdigest())
+    return data, stamp_numbers(st) + hashlib.blake2b(data, digest_size=20).digest()
 
 
 def read_with_stat(path: Path | str) -> tuple[bytes, os.stat_result]:

@@ -140,3 +140,21 @@ def test_the_index_made_a_section_at_a_time_is_the_index_rendered_whole():
     for heading in ("Articles", "<i>Ärticles</i> \u00a0"):
         for chosen in (sections, sections[:1], []):
             assert render_index_bytes(heading, chosen) == render_index(heading, chosen).encode("utf-8")
+
+
+def test_a_build_decodes_none_of_the_records_it_keeps_encoded(root, monkeypatch):
+    """A record is decoded only when a field beyond its status, article and locale is read:
+    nothing a build itself does reads one (a cold build, a no-op, one PO file changed)."""
+    from pipeline.buildstate import Kept
+    from tests.translate import fill
+
+    decoded: list[str] = []
+    original = Kept.full
+    monkeypatch.setattr(Kept, "full", lambda self: decoded.append(f"{self.locale}/{self.article}") or original(self))
+    build(Project.open(root))
+    build(Project.open(root))
+    fill(root, "de", "discogram", translate=lambda e: f"[de2] {e.msgid}")
+    result = build(Project.open(root))
+    assert decoded == []
+    assert {b["locale"] for b in result.bundles} == {"en", "fr", "de", "ar"} and decoded == []
+    assert result.bundles[0]["files"] and decoded == [f"{result.bundles[0]['locale']}/discogram"]
