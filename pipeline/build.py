@@ -277,12 +277,13 @@ def build(
         dist = project.dist_dir
         dist_prefix = str(dist) + os.sep
         def known_manifest() -> tuple | None:
-            if (shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST)
-                    or not all(e.fragment for e in state.bundles.values())):
+            if shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST):
                 return None
             bundles = state.bundles
             order = _kept_order(state.outputs.get("order"), bundles)  # the last manifest's, when it fits
-            return state.outputs["head"], order, {b: e.fragment for b, e in bundles.items()}
+            # Each record as the last manifest lists it, encoded when written: a bundle's Kept changes
+            # its record in this build (a page rendered again) only after it is retracted.
+            return state.outputs["head"], order, _Encoded(bundles)
 
         out = OutputDir(dist, known_manifest)
 
@@ -427,7 +428,7 @@ def build(
                     if file_stat(dist_prefix + entry.html_path) == entry.html_stat:
                         continue
                     # The page's hash is in the encoded record: read once, not kept decoded.
-                    html_file = json.loads(entry.fragment)["files"].get("html") or {}
+                    html_file = json.loads(entry.encoded())["files"].get("html") or {}
                     stat = verified_stat(dist_prefix + entry.html_path, html_file.get("sha256"))
                     if stat is not None:
                         entry.html_stat = stat
@@ -534,6 +535,21 @@ def build(
         result.written = sorted(set(out.written))
         result.removed = out.removed
     return result
+
+
+class _Encoded:
+    """The encoded records of kept bundles, by id, made when asked for (never all at once)."""
+
+    __slots__ = ("bundles",)
+
+    def __init__(self, bundles: dict[str, Kept]) -> None:
+        self.bundles = bundles
+
+    def __contains__(self, bundle_id: str) -> bool:
+        return bundle_id in self.bundles
+
+    def __getitem__(self, bundle_id: str) -> str:
+        return self.bundles[bundle_id].encoded()
 
 
 def _kept_order(order: list[str] | None, bundles: dict) -> list[str]:

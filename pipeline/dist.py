@@ -64,12 +64,19 @@ class OutputDir:
         self._known_factory = known
         self._known_made = False
         self._known: tuple | None = None
+        self._listed: set[str] | None = None
         self._old: dict | None = None
         self._read = False
         self.written: list[str] = []
         self.removed: list[str] = []
         self.retracted = False
         self._folders: set[Path] = set()  # made (or found) by this build: not made again
+
+    def _listing(self, order: list[str]) -> set[str]:
+        """The ids the manifest on disk lists (of the known manifest: ``order``)."""
+        if self._listed is None:
+            self._listed = set(order)
+        return self._listed
 
     @property
     def old_manifest(self) -> dict | None:
@@ -89,22 +96,23 @@ class OutputDir:
             self._known_made = True
             self._known = self._known_factory() if self._known_factory else None
         if self._known is not None:
-            head, order, fragments = self._known
-            if ids.isdisjoint(fragments) and not (index and not self.retracted):
+            # ``records`` gives a listed bundle's record, encoded, by its id: made when written.
+            head, order, records = self._known
+            gone = {bundle_id for bundle_id in ids if bundle_id in records and bundle_id in self._listing(order)}
+            if not gone and not (index and not self.retracted):
                 return
             self.retracted = True
-            gone = {bundle_id for bundle_id in ids if bundle_id in fragments}
             if gone:
                 order = [bundle_id for bundle_id in order if bundle_id not in gone]
-                fragments = {bundle_id: fragments[bundle_id] for bundle_id in order}
+                self._listed = None
                 # A locale stays listed while one of its bundles does (found early: the order is by article).
                 losing = {bundle_id.split("/", 1)[0] for bundle_id in gone}
                 emptied = {tag for tag in losing if not any(b.startswith(tag + "/") for b in order)}
                 head = dict(head, locales={tag: info for tag, info in head.get("locales", {}).items()
                                            if tag not in emptied})
-                self._known = (head, order, fragments)
+                self._known = (head, order, records)
             interim = dict(head, index=None, complete=False)
-            atomic_write_bytes(self.dist / MANIFEST, manifest_chunks(interim, (fragments[b] for b in order)))
+            atomic_write_bytes(self.dist / MANIFEST, manifest_chunks(interim, (records[b] for b in order)))
             return
         if not self.old_manifest:
             return

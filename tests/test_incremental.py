@@ -536,3 +536,39 @@ def test_a_record_given_its_page_is_the_record_encoded_with_it(record, html):
     expected = {**record, "files": {**record["files"], "html": html}}
     assert kept.encoded() == dumps(expected).decode("utf-8")[:-1]
     assert kept.record == expected and kept.html_path == html["path"]
+
+
+# A bundle's id is "<locale>/<article>": neither holds a slash (locale tags and article ids are validated).
+_name = st.text(st.characters(blacklist_characters="/"), max_size=6) | st.sampled_from(
+    ["discogram", "fr", "pt-BR", "zh-Hans", "العربية"])
+_hex = st.text("0123456789abcdef", min_size=1, max_size=64) | _text
+
+
+@settings(max_examples=300, deadline=None)
+@given(_name, _name, st.sampled_from(["published", "blocked"]),
+       st.dictionaries(st.sampled_from(["fallback", "percent", "total", "translated"]),
+                       st.integers(-2, 100) | st.floats(0, 100) | st.booleans()),
+       _name | st.sampled_from(["unreviewed", "machine-drafted", "reviewed"]), _hex, st.integers(0, 10**9),
+       st.booleans(), _hex, st.integers(0, 10**9), st.booleans())
+def test_a_published_record_spelled_out_is_the_record_encoded(article, locale, status, coverage, review_state,
+                                                              json_sha, json_size, blocked_reason, html_sha,
+                                                              html_size, html_elsewhere):
+    """Kept keeps a published bundle's record as its parts and spells it out for the manifest:
+    the same bytes as ``dumps`` gives the record, before and after its page is listed, whatever
+    the strings hold (a quote, a backslash, a control character) and whatever the numbers are."""
+    from pipeline.buildstate import Kept
+    from pipeline.dist import dumps
+
+    record = {"article": article, "locale": locale, "status": status, "coverage": coverage,
+              "reasons": [{"rule": "untranslated"}] if blocked_reason else [], "review_state": review_state,
+              "files": {"json": {"path": f"{locale}/{article}.json", "sha256": json_sha, "size": json_size}}}
+    kept = Kept.evaluated("key", record, "title", None)
+    assert kept.encoded() == dumps(record).decode("utf-8")[:-1]
+    html = {"path": f"{locale}/{article}.html" if not html_elsewhere else "elsewhere.html", "sha256": html_sha,
+            "size": html_size}
+    kept.with_page(html)
+    expected = {**record, "files": {**record["files"], "html": html}}
+    assert kept.encoded() == dumps(expected).decode("utf-8")[:-1]
+    assert kept.record == expected and kept.html_path == html["path"]
+    again = Kept.loaded(f"{locale}/{article}", kept.saved())  # as the next build loads it
+    assert again.encoded() == kept.encoded()
