@@ -401,8 +401,8 @@ def build(
 
             # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles.
             sources.keep_only(())
-            old = out.old_manifest if shard else None
-            kept_old = [b for b in (old or {}).get("bundles", []) if shard and b["locale"] not in
+            old = out.old_manifest if shard else None  # the other shards' records: never retracted here
+            kept_old = [b for b in (out.listed if old else []) if b["locale"] not in
                         {SOURCE_TAG, *(l.tag for l in locales)} and files_intact(dist, b)]
             published: dict[str, list[str]] = {}
             for record in kept_old:

@@ -158,3 +158,23 @@ def test_a_build_decodes_none_of_the_records_it_keeps_encoded(root, monkeypatch)
     assert decoded == []
     assert {b["locale"] for b in result.bundles} == {"en", "fr", "de", "ar"} and decoded == []
     assert result.bundles[0]["files"] and decoded == [f"{result.bundles[0]['locale']}/discogram"]
+
+
+def test_a_build_without_its_state_lets_go_of_the_old_manifests_records(root, monkeypatch):
+    """With the state gone (or the code changed), every bundle is retracted from the manifest
+    on disk before it is evaluated again: its parsed records are then held by nothing."""
+    build(Project.open(root))
+    (root / ".pipeline-cache/build-state.pickle").unlink()
+    seen: list = []
+    original = dist.OutputDir.retract
+
+    def retract(self, ids, index=False):
+        seen.append(self)
+        return original(self, ids, index)
+
+    monkeypatch.setattr(dist.OutputDir, "retract", retract)
+    result = build(Project.open(root))
+    out = seen[0]
+    assert out.old_manifest is not None and "bundles" not in out.old_manifest
+    assert out.listed == []
+    assert len(result.bundles) == 4 and result.written == ["manifest.json"]  # the same files again
