@@ -372,8 +372,9 @@ def build(
             # What is wrong in the catalogues read (edited msgids, Plural-Forms, the glossary): each
             # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
             found_problems: dict[str, list[Problem]] = {}
+            # strict: the generator is run to its end, which shuts its worker processes down here.
             for (tag, ids), (found, written, job_problems, facts) in zip(
-                    evaluate, _run(_evaluate_job, evaluate, workers, tick)):
+                    evaluate, _run(_evaluate_job, evaluate, workers, tick), strict=True):
                 KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
                 KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
                 for relative, stamp in facts["stamps"].items():
@@ -440,7 +441,8 @@ def build(
             jobs_total[1] = len(render)
             out.retract({f"{tag}/{a}" for tag, items in render for a, _ in items})
             for (tag, _), (found, written) in zip(
-                    render, _run(_render_job, render, _workers(jobs, sum(len(i) for _, i in render)), tick)):
+                    render, _run(_render_job, render, _workers(jobs, sum(len(i) for _, i in render)), tick),
+                    strict=True):
                 out.written.extend(written)
                 for item in found:
                     entry = entries[f"{tag}/{item['article']}"]
