@@ -178,3 +178,23 @@ def test_a_build_without_its_state_lets_go_of_the_old_manifests_records(root, mo
     assert out.old_manifest is not None and "bundles" not in out.old_manifest
     assert out.listed == []
     assert len(result.bundles) == 4 and result.written == ["manifest.json"]  # the same files again
+
+
+_forks: list[int] = []
+os.register_at_fork(after_in_parent=lambda: _forks.append(os.getpid()))
+
+
+def test_both_rounds_run_in_the_workers_forked_for_the_first(root, monkeypatch):
+    """Round 2's jobs go to the workers forked before round 1, which do not hold what the
+    build gathered in round 1 (a pool forked after it started with all of it)."""
+    monkeypatch.setattr(build_module, "PARALLEL_MIN", 0)
+    evaluated: list = []
+    rendered: list = []
+    run = build_module._run
+    monkeypatch.setattr(build_module, "_run", lambda function, jobs, *rest: (
+        (evaluated if function is build_module._evaluate_job else rendered).append(len(jobs)),
+        run(function, jobs, *rest))[1])
+    before = len(_forks)
+    build(Project.open(root), jobs=2)
+    assert evaluated == [4] and rendered == [4]  # both rounds ran in workers: four jobs each
+    assert len(_forks) - before == 2
