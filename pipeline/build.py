@@ -401,6 +401,7 @@ def build(
             out.retract({f"{tag}/{a}" for tag, ids in evaluate for a in ids})
             # What is wrong in the catalogues read (edited msgids, Plural-Forms, the glossary): each
             # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
+            # Only owners with a problem are listed: the others read again are known from entries.
             found_problems: dict[str, list[Problem]] = {}
             # strict: the generator is run to its end, which shuts its worker processes down here.
             for (tag, ids), (found, written, job_problems, facts) in zip(
@@ -410,15 +411,14 @@ def build(
                 for relative, stamp in facts["stamps"].items():
                     stamps.record(relative, stamp)
                 out.written.extend(written)
-                folder = shared_of[tag][0]
-                owners = {f"{folder}/LC_MESSAGES/{article_id}.po": f"{tag}/{article_id}" for article_id in ids}
-                found_problems.setdefault(tag, [])  # each job reads its locale's site.po and glossary again
-                for bundle_id in owners.values():
-                    found_problems[bundle_id] = []
-                for problem in job_problems:
-                    owned = found_problems[owners.get(problem.path or "", tag)]
-                    if problem not in owned:
-                        owned.append(problem)
+                if job_problems:
+                    folder = shared_of[tag][0]
+                    owners = {f"{folder}/LC_MESSAGES/{article_id}.po": article_id for article_id in ids}
+                    for problem in job_problems:  # each job reads its locale's site.po and glossary again
+                        article_id = owners.get(problem.path or "")
+                        owned = found_problems.setdefault(tag if article_id is None else f"{tag}/{article_id}", [])
+                        if problem not in owned:
+                            owned.append(problem)
                 for item in found:
                     bundle_id = record_id(item["record"])
                     before = previous.get(bundle_id)
@@ -429,6 +429,7 @@ def build(
                         index_tags.add(tag)
                     entries[bundle_id] = Kept.evaluated(key_of(bundle_id), item["record"], item["title"],
                                                         item["json_stat"])
+            keys.clear()  # each evaluated bundle's key is in its entry now
 
             # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles.
             sources.keep_only(())
@@ -439,19 +440,18 @@ def build(
             for record in kept_old:
                 if record["status"] == PUBLISHED:
                     published.setdefault(record["article"], []).append(record["locale"])
-            for bundle_id, entry in entries.items():
+            for entry in entries.values():  # entry.article and entry.locale: strs shared, not split out again
                 if entry.status == PUBLISHED:
-                    locale, article = bundle_id.split("/", 1)
-                    published.setdefault(article, []).append(locale)
+                    published.setdefault(entry.article, []).append(entry.locale)
             switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
             # One str for each switcher: the state keeps each page's with it (see html_key below).
             spelled: dict[tuple[str, ...], str] = {}
             joined = {article: spelled.setdefault(tags, ",".join(tags)) for article, tags in switchers.items()}
             renders: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-            for bundle_id, entry in entries.items():
+            for entry in entries.values():
                 if entry.status != PUBLISHED:
                     continue
-                locale, article = bundle_id.split("/", 1)
+                locale, article = entry.locale, entry.article
                 # What the page is made of: its bundle and its switcher; as a pair of strs shared with
                 # the entry and the other pages (the state holds 21,000), not one str of both.
                 html_key = (entry.json_sha, joined[article])
@@ -478,6 +478,8 @@ def build(
                     entry = entries[f"{tag}/{item['article']}"]
                     entry.with_page(item["html"])
                     entry.html_stat = item["html_stat"]
+            rendered_tags = {tag for tag, _ in render}
+            del published, renders, render  # 21,000 items each in a cold build
         finally:
             pool.close()
             _CONTEXT.clear()
@@ -485,9 +487,18 @@ def build(
         # The problems of what this build did not read again are the ones the last build found:
         # a warning is printed by every build until it is fixed, not only by the one that read it.
         building = {SOURCE_TAG, *(l.tag for l in locales)}
+        evaluated_tags = {tag for tag, _ in evaluate}
+
+        def read_again(owner: str) -> bool:
+            """Whether this build read the owner's file again: a bundle it evaluated, or a locale."""
+            if "/" not in owner:
+                return owner in evaluated_tags
+            entry = entries.get(owner)
+            return entry is not None and entry is not previous.get(owner)
+
         problems_kept = {owner: listed for owner, listed in state.outputs.get("problems", {}).items()
-                         if owner not in found_problems and (owner in building or owner in entries
-                                                             or shard and owner.split("/", 1)[0] not in building)}
+                         if not read_again(owner) and (owner in building or owner in entries
+                                                       or shard and owner.split("/", 1)[0] not in building)}
         problems_kept.update((owner, tuple(listed)) for owner, listed in found_problems.items() if listed)
         reported = {problem for owner, listed in problems_kept.items() if owner.split("/", 1)[0] in building
                     for problem in listed}
@@ -528,7 +539,7 @@ def build(
         last = {k: v for k, v in state.outputs.items()
                 if k not in ("index_sections", "index_heading", "languages", "chains", "head", "folders", "order",
                              "problems")}
-        untouched = (not evaluate and not render and not stale and same_bundles
+        untouched = (not evaluate and not rendered_tags and not stale and same_bundles
                      and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
         if not untouched:
             sections = dict(state.outputs.get("index_sections", {}))
@@ -561,7 +572,7 @@ def build(
         if not untouched or new_stamps != state.stamps or known != state.sources or refreshed:
             keep = {k: v for k, v in previous.items() if shard and k not in entries}  # other shards' bundles
             keep.update(entries)
-            changed = ({tag for tag, _ in evaluate} | {tag for tag, _ in render} | refreshed
+            changed = (evaluated_tags | rendered_tags | refreshed
                        if same_bundles and state.env == env else None)
             state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known, changed)
         result.bundles = all_records if not kept_old else sorted(records, key=lambda r: (r["article"], r["locale"]))
