@@ -340,7 +340,7 @@ def build(
                                 stamps.of(f"{folder}/glossary.yaml"), stamps.of(f"{folder}/reviews.yaml"))
             shared_of[tag] = (folder, shared)
             for article_id, _ in articles:
-                bundle_id = f"{tag}/{article_id}"
+                bundle_id = sys.intern(f"{tag}/{article_id}")  # the state's str (BuildState.load)
                 prev = previous.get(bundle_id)
                 if locale is not None and prev is None:
                     # Nothing to compare its key with: it is evaluated anyway, and the worker that
@@ -527,6 +527,7 @@ def build(
                 expected.update((f"{bundle_id}.json", entry.html_path))
         stale = stale_files(dist, expected, None if not shard else {SOURCE_TAG, *(l.tag for l in locales)},
                             skip=same_listing)
+        del expected
         if stale:
             out.retract({"/".join(p.split("/")[:2]).removesuffix(".json").removesuffix(".html") for p in stale})
             for path in stale:

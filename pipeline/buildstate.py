@@ -475,9 +475,12 @@ class BuildState:
                 return state
             bundles: dict[str, Kept] = {}
             loaded = Kept.loaded
+            # Bundle ids interned, here and where the build makes them: one str for each, not
+            # one in the state, one in the build's entries and one in the manifest's order.
+            intern = sys.intern
             for tag in data.get("locales", ()):
                 with open(state._locale_path(tag), "rb") as handle:
-                    bundles.update({bundle_id: loaded(bundle_id, saved)
+                    bundles.update({intern(bundle_id): loaded(bundle_id, saved)
                                     for bundle_id, saved in pickle.load(handle).items()})
         except Exception:  # noqa: BLE001 - a damaged, partial or foreign cache is just a cold start
             return state
@@ -489,6 +492,8 @@ class BuildState:
         state.bundles = bundles
         state.saved_ns = int(data.get("saved_ns") or 0)
         state.outputs = data.get("outputs") or {}
+        if isinstance(state.outputs.get("order"), list):
+            state.outputs["order"] = [sys.intern(bundle_id) for bundle_id in state.outputs["order"]]
         state.sources = data.get("sources") or {}
         return state
 

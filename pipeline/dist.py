@@ -64,7 +64,7 @@ class OutputDir:
         self._known_factory = known
         self._known_made = False
         self._known: tuple | None = None
-        self._listed: set[str] | None = None
+        self._gone: set[str] = set()  # retracted from the known manifest
         self._old: dict | None = None
         self.listed: list[dict] = []  # the old manifest's records, once it is read (old_manifest)
         self._read = False
@@ -72,12 +72,6 @@ class OutputDir:
         self.removed: list[str] = []
         self.retracted = False
         self._folders: set[Path] = set()  # made (or found) by this build: not made again
-
-    def _listing(self, order: list[str]) -> set[str]:
-        """The ids the manifest on disk lists (of the known manifest: ``order``)."""
-        if self._listed is None:
-            self._listed = set(order)
-        return self._listed
 
     @property
     def old_manifest(self) -> dict | None:
@@ -102,13 +96,14 @@ class OutputDir:
         if self._known is not None:
             # ``records`` gives a listed bundle's record, encoded, by its id: made when written.
             head, order, records = self._known
-            gone = {bundle_id for bundle_id in ids if bundle_id in records and bundle_id in self._listing(order)}
+            # ``order`` lists exactly the bundles of ``records``, less those retracted.
+            gone = {bundle_id for bundle_id in ids if bundle_id in records and bundle_id not in self._gone}
             if not gone and not (index and not self.retracted):
                 return
             self.retracted = True
             if gone:
                 order = [bundle_id for bundle_id in order if bundle_id not in gone]
-                self._listed = None
+                self._gone |= gone
                 # A locale stays listed while one of its bundles does (found early: the order is by article).
                 losing = {bundle_id.split("/", 1)[0] for bundle_id in gone}
                 emptied = {tag for tag in losing if not any(b.startswith(tag + "/") for b in order)}
