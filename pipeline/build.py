@@ -403,7 +403,7 @@ def build(
             # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
             # Only owners with a problem are listed: the others read again are known from entries.
             found_problems: dict[str, list[Problem]] = {}
-            # strict: the generator is run to its end, which shuts its worker processes down here.
+            # strict: each generator is run to its end (where a pool of its own is shut down).
             for (tag, ids), (found, written, job_problems, facts) in zip(
                     evaluate, _run(_evaluate_job, evaluate, workers, tick, pool), strict=True):
                 KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
@@ -420,7 +420,7 @@ def build(
                         if problem not in owned:
                             owned.append(problem)
                 for item in found:
-                    bundle_id = record_id(item["record"])
+                    bundle_id = sys.intern(record_id(item["record"]))  # the str the loop above made
                     before = previous.get(bundle_id)
                     if before is None or before.status != item["record"]["status"]:
                         index_tags.add(tag)
