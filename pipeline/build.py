@@ -458,9 +458,7 @@ def build(
                 if entry.html_key == html_key and entry.html_path:
                     if file_stat(dist_prefix + entry.html_path) == entry.html_stat:
                         continue
-                    # The page's hash is in the encoded record: read once, not kept decoded.
-                    html_file = json.loads(entry.encoded())["files"].get("html") or {}
-                    stat = verified_stat(dist_prefix + entry.html_path, html_file.get("sha256"))
+                    stat = verified_stat(dist_prefix + entry.html_path, entry.page_sha256())
                     if stat is not None:
                         entry.html_stat = stat
                         refreshed.add(locale)

@@ -310,7 +310,8 @@ def _coverage(coverage: dict) -> str:
     return known
 
 
-def _is_hex(text) -> bool:
+def _is_word(text) -> bool:
+    """Whether ``text`` is a str of ASCII letters and digits (a hash): JSON writes it as it is."""
     return isinstance(text, str) and text.isascii() and text.isalnum()
 
 
@@ -358,7 +359,7 @@ class Kept(Mapping):
                 and isinstance(review_state, str) and isinstance(record["coverage"], dict)
                 and isinstance(article, str) and isinstance(locale, str)
                 and _is_plain(article) and _is_plain(locale) and _is_plain(review_state)
-                and _is_hex(json_file["sha256"]) and type(json_file["size"]) is int):
+                and _is_word(json_file["sha256"]) and type(json_file["size"]) is int):
             kept.coverage, kept.review_state = _coverage(record["coverage"]), sys.intern(review_state)
             kept.json_size = json_file["size"]
         else:
@@ -404,10 +405,16 @@ class Kept(Mapping):
         return (f'{{"article":"{article}","coverage":{self.coverage},"files":{{{files}}},"locale":"{locale}",'
                 f'"reasons":[],"review_state":"{self.review_state}","status":"published"}}')
 
+    def page_sha256(self) -> str | None:
+        """The hash of the page the record lists, if it lists one."""
+        if self.fragment is None:
+            return self.html_sha
+        return (json.loads(self.fragment)["files"].get("html") or {}).get("sha256")  # not kept decoded
+
     def with_page(self, html: dict) -> None:
         """List the bundle's page (``files.html``) in its record."""
         if (self.fragment is None and html["path"] == f"{self.locale}/{self.article}.html" and len(html) == 3
-                and _is_hex(html["sha256"]) and type(html["size"]) is int):
+                and _is_word(html["sha256"]) and type(html["size"]) is int):
             self.html_sha, self.html_size = html["sha256"], html["size"]
         else:
             record = json.loads(self.encoded())
