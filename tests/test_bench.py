@@ -34,3 +34,8 @@ def test_over_500_mb_is_missed_and_one_size_cannot_show_independence():
     assert (verdict["within_target"], verdict["independent"], verdict["ratio_largest_to_smallest"],
             verdict["growth_kb_per_bundle"]) == (False, None, None, None)
     assert memory_verdict([row("-", None, None, "--help")]) is None
+
+
+def test_peaks_within_the_noise_are_independent_whatever_the_growth_a_bundle_reads():
+    verdict = memory_verdict([row("10x2", 30, 59.0), row("20x2", 60, 60.0)])
+    assert (verdict["independent"], verdict["growth_kb_per_bundle"]) == (True, 34.13)
