@@ -184,11 +184,11 @@ MANIFEST_CHUNK = 500
 def manifest_chunks(manifest: dict, fragments: Iterable[str]) -> Iterator[bytes]:
     """``dumps(manifest)`` with its ``bundles`` given as already encoded records, in chunks.
 
-    The records of unchanged bundles are encoded once and kept: re-encoding 20,000 of
-    them on every rebuild costs more than the rest of a small rebuild. The bytes are the
-    same (tests/test_incremental.py compares them), yielded a few hundred records at a time
-    and written as they come: the whole manifest (9 MB at 21,000 bundles) as one str and
-    then as bytes was 18 MB of a build's peak memory.
+    The records come encoded (a kept bundle spells its own out, :meth:`pipeline.buildstate.Kept.encoded`):
+    encoding 20,000 of them with ``json`` on every rebuild costs more than the rest of a
+    small rebuild. The bytes are the same (tests/test_incremental.py compares them), yielded
+    a few hundred records at a time and written as they come: the whole manifest (9 MB at
+    21,000 bundles) as one str and then as bytes was 18 MB of a build's peak memory.
     """
     head = dumps(dict(manifest, bundles=[]))
     marker = b'"bundles":[]'
@@ -202,11 +202,11 @@ def manifest_chunks(manifest: dict, fragments: Iterable[str]) -> Iterator[bytes]
         if len(chunk) == MANIFEST_CHUNK:
             # Encoded a chunk at a time, not as one str: the head's language names are beyond
             # Latin-1, and a str of them and the records would be four bytes a character.
-            yield ("" if first else ",").encode() + ",".join(chunk).encode("utf-8")
+            yield (b"" if first else b",") + ",".join(chunk).encode("utf-8")
             chunk.clear()
             first = False
     if chunk:
-        yield ("" if first else ",").encode() + ",".join(chunk).encode("utf-8")
+        yield (b"" if first else b",") + ",".join(chunk).encode("utf-8")
     yield b"]" + head[at + len(marker):]
 
 
