@@ -21,7 +21,6 @@ import json
 import os
 import pickle
 import re
-import struct
 import sys
 import time
 from collections.abc import Mapping
@@ -30,8 +29,8 @@ from pathlib import Path
 
 from pipeline import fsutil
 
-STATE_VERSION = 8
-NUMBERS = fsutil.STAMP_NUMBERS
+STATE_VERSION = 9
+HASH = fsutil.STAMP_HASH
 RACY_NS = 2_000_000_000
 
 
@@ -112,46 +111,43 @@ class Stamps:
         self.root_prefix = str(root) + os.sep
         self.previous = previous
         self.limit = saved_ns - RACY_NS
-        self.now: dict[str, list] = {}
+        self.now: dict[str, bytes] = {}
 
     def of(self, relative: str) -> str:
         """The content hash of ``relative`` (a path under the root, with '/'), in hex; '-' if missing."""
         known = self.now.get(relative)
         if known is not None:
-            return known[NUMBERS:].hex()
+            return known[:HASH].hex()
         path = self.root_prefix + relative
         try:
             st = os.stat(path)
         except OSError:
             return "-"
         prev = self.previous.get(relative)
-        if prev is not None and prev[:NUMBERS] == fsutil.stamp_numbers(st) and st.st_ctime_ns < self.limit:
+        if prev is not None and prev[HASH:] == fsutil.pack_stat(st) and st.st_ctime_ns < self.limit:
             self.now[relative] = prev
-            return prev[NUMBERS:].hex()
+            return prev[:HASH].hex()
         try:  # os.open and fstat: the stamp and the bytes are of the same file, and fewer calls
             _, stamp = fsutil.read_stamped(path)
         except OSError:
             return "-"
         self.now[relative] = stamp
-        return stamp[NUMBERS:].hex()
+        return stamp[:HASH].hex()
 
     def record(self, relative: str, stamp: bytes) -> None:
         """Take the stamp a worker made of a file it read (:func:`pipeline.fsutil.read_stamped`)."""
         self.now.setdefault(relative, stamp)
 
 
-# size, mtime and ctime packed in 24 bytes (a list of the three numbers took 224: the build
-# keeps two for each of 21,000 bundles).
-_pack_stat = struct.Struct("<Qqq").pack
-
-
 def file_stat(path: Path | str) -> bytes | None:
-    """What says a file of dist/ is still the one the build wrote: size, mtime and ctime."""
+    """What says a file of dist/ is still the one the build wrote: size, mtime and ctime,
+    packed (:func:`pipeline.fsutil.pack_stat`: a list of the three numbers took 224 bytes,
+    and the build keeps two for each of 21,000 bundles)."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return _pack_stat(st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return fsutil.pack_stat(st, inode=False)
 
 
 def verified_stat(path: Path | str, sha256: str | None) -> bytes | None:
@@ -169,7 +165,7 @@ def verified_stat(path: Path | str, sha256: str | None) -> bytes | None:
         return None
     if hashlib.sha256(data).hexdigest() != sha256:
         return None
-    return _pack_stat(st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return fsutil.pack_stat(st, inode=False)
 
 
 class ParsedCache:

@@ -109,25 +109,38 @@ def same_bytes(one: Path | str, other: Path | str, block: int = 1 << 20) -> bool
         return False
 
 
-# A file's stamp: its size, mtime, ctime and inode packed in 32 bytes, then the 20 bytes of
-# its content hash. The build keeps one for each of 21,000 PO files, where a list of the
-# four numbers and the hash in hex took 337 bytes, and 85 so (docs/performance.md).
-STAMP_NUMBERS = 32
-_pack_stamp = struct.Struct("<QqqQ").pack
+# A file's stamp: the 20 bytes of its content hash, then its size, mtime, ctime and inode
+# packed (:func:`pack_stat`). The build keeps one for each of 21,000 PO files, where a list
+# of the four numbers and the hash in hex took 337 bytes, and 85 so (docs/performance.md).
+STAMP_HASH = 20
+_pack_four = struct.Struct("<QqqQ").pack
+_pack_three = struct.Struct("<Qqq").pack
 
 
-def stamp_numbers(st: os.stat_result) -> bytes:
-    """What says a file is unchanged, packed: size, mtime, ctime and inode."""
-    return _pack_stamp(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+def pack_stat(st: os.stat_result, inode: bool = True) -> bytes:
+    """Size, mtime, ctime (and the inode) as bytes that are equal exactly when they are:
+    8 bytes a number, or, for a time beyond 64 bits (a file dated after the year 2262, which
+    a wrong clock or an archive can give), 16 bytes a time: longer, so never equal to the
+    short form."""
+    try:
+        if inode:
+            return _pack_four(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        return _pack_three(st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    except struct.error:
+        parts = [st.st_size.to_bytes(8, "little"), st.st_mtime_ns.to_bytes(16, "little", signed=True),
+                 st.st_ctime_ns.to_bytes(16, "little", signed=True)]
+        if inode:
+            parts.append(st.st_ino.to_bytes(8, "little"))
+        return b"".join(parts)
 
 
 def read_stamped(path: Path | str) -> tuple[bytes, bytes]:
-    """A file's bytes and its stamp: its :func:`stamp_numbers` (of the file read, by fstat)
-    followed by the content hash. Raises OSError. The build keeps stamps to see changed
-    inputs (pipeline.buildstate.Stamps); the worker that reads a PO file stamps it too, so
-    that a cold build reads each file once."""
+    """A file's bytes and its stamp: the content hash, then its :func:`pack_stat` (of the
+    file read, by fstat). Raises OSError. The build keeps stamps to see changed inputs
+    (pipeline.buildstate.Stamps); the worker that reads a PO file stamps it too, so that a
+    cold build reads each file once."""
     data, st = read_with_stat(path)
-    return data, stamp_numbers(st) + hashlib.blake2b(data, digest_size=20).digest()
+    return data, hashlib.blake2b(data, digest_size=STAMP_HASH).digest() + pack_stat(st)
 
 
 def read_with_stat(path: Path | str) -> tuple[bytes, os.stat_result]:

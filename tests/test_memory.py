@@ -198,3 +198,21 @@ def test_both_rounds_run_in_the_workers_forked_for_the_first(root, monkeypatch):
     build(Project.open(root), jobs=2)
     assert evaluated == [4] and rendered == [4]  # both rounds ran in workers: four jobs each
     assert len(_forks) - before == 2
+
+
+def test_files_dated_beyond_64_bit_nanoseconds_are_stamped_and_kept(root):
+    """A wrong clock or an archive can date a file after 2262, past what 64 bits of nanoseconds
+    hold: its stat is packed in a longer form, and rebuilds still see it unchanged or changed."""
+    future = 32_503_680_000  # the year 3000, in seconds
+    po = root / "locales/fr/LC_MESSAGES/discogram.po"
+    os.utime(po, (future, future))
+    first = build(Project.open(root))
+    page = root / "dist/de/discogram.html"
+    os.utime(page, (future, future))
+    again = build(Project.open(root))  # the page's stat changed: read, found the same, kept
+    assert (again.written, again.removed) == ([], [])
+    assert build(Project.open(root)).written == []  # its new stat was kept
+    po.write_text(po.read_text(encoding="utf-8").replace("[xx] Purpose", "[yy] Purpose"), encoding="utf-8")
+    os.utime(po, (future, future))
+    changed = build(Project.open(root))
+    assert "fr/discogram.json" in changed.written and len(first.bundles) == 4
