@@ -314,7 +314,9 @@ def build(
             # its record in this build (a page rendered again) only after it is retracted.
             return state.outputs["head"], order, _Encoded(bundles)
 
-        out = OutputDir(dist, known_manifest)
+        # A build without a state makes every bundle again (unless it is a shard, which keeps the
+        # other shards' records from the manifest on disk).
+        out = OutputDir(dist, known_manifest, everything=None if shard or state.bundles else sources.digest)
 
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
