@@ -227,3 +227,14 @@ def test_files_dated_beyond_64_bit_nanoseconds_are_stamped_and_kept(root):
     os.utime(po, (future, future))
     changed = build(Project.open(root))
     assert "fr/discogram.json" in changed.written and len(first.bundles) == 4
+
+
+def test_locale_data_is_let_go_with_a_babel_that_has_no_clear_caches(monkeypatch):
+    import babel.localedata
+    from babel.dates import format_date
+
+    format_date(None, locale="fr")
+    assert babel.localedata._cache
+    monkeypatch.delattr(babel.localedata, "clear_caches", raising=False)
+    build_module._release_locale_data()
+    assert babel.localedata._cache == {}
