@@ -93,7 +93,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     articles = tuple(sources.article(a) for a in article_ids)
     out = OutputDir(project.dist_dir)
     problems: list[Problem] = []
-    stamps: dict[str, list] = {}  # the PO files read, by path: the build's stamps of them
+    stamps: dict[str, bytes] = {}  # the PO files read, by path: the build's stamps of them
     if tag == SOURCE_TAG:
         verdicts = [None] * len(articles)
     else:

@@ -286,7 +286,7 @@ def read_po(path: Path, display: str | None = None) -> Catalog:
     return read_po_stamped(path, display)[0]
 
 
-def read_po_stamped(path: Path, display: str | None = None) -> tuple[Catalog, list]:
+def read_po_stamped(path: Path, display: str | None = None) -> tuple[Catalog, bytes]:
     """The catalogue and the stamp of the bytes it was read from (pipeline.fsutil.read_stamped),
     which a build keeps rather than read the file again to hash it."""
     display = display or str(path)

@@ -255,7 +255,7 @@ class LocaleReport:
     findings: Mapping[str, Mapping[tuple[str, str], list[Finding]]]
     verdicts: tuple[Verdict, ...]
     problems: tuple = ()
-    stamps: Mapping[str, list] = field(default_factory=dict, compare=False, repr=False)  # PO files read, by path
+    stamps: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)  # PO files read, by path
 
     def all_findings(self) -> list[Finding]:
         result = []

@@ -98,7 +98,7 @@ class LocaleCatalogs:
     glossary_error: PipelineError | None = None
     # Each PO file read, by domain: its stamp (pipeline.fsutil.read_stamped), which a build
     # keeps so as not to read the file again to hash it.
-    stamps: dict[str, list] = field(default_factory=dict)
+    stamps: dict[str, bytes] = field(default_factory=dict)
 
     def nplurals(self, domain: str) -> int:
         """The catalogue's number of plural forms; 1 when its Plural-Forms header is missing or invalid."""
