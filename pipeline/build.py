@@ -37,7 +37,7 @@ from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale
 from pipeline.project import Project
-from pipeline.source import (SITE_DOMAIN, Article, Site, Sources, article_key, load_site, load_sources,
+from pipeline.source import (SITE_DOMAIN, Article, Site, Sources, article_key, load_article, load_site,
                              validate_sources)
 
 # The gate, the checks, Babel and Jinja2 are imported where they are used: a no-op rebuild
@@ -656,9 +656,8 @@ class _PartialSources(Sources):
             path = self.__dict__["_paths"][article_id]
             data = (self.__dict__["_root"] / path).read_bytes()
             article = self.__dict__["_parsed"].get(article_key(path, data, self.__dict__["_roles"]))
-            if article is None:  # not in the cache after all: parse it (it was valid last time)
-                full = load_sources(self.__dict__["_root"], self.__dict__["_roles"])
-                article = full.article(article_id)
+            if article is None:  # not in the cache after all: parse that file (it was valid when validated)
+                article = load_article(self.__dict__["_root"], path, self.__dict__["_roles"])
             loaded[article_id] = article
         return article
 

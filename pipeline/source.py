@@ -448,6 +448,22 @@ def load_site(root: Path, required_roles: frozenset[str]) -> Site:
     return site
 
 
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, by file, line and message."""
+    return sorted(set(problems), key=lambda p: (p.path or "", p.line or 0, p.message))
+
+
+def load_article(root: Path, display: str, required_roles: frozenset[str]) -> Article:
+    """Only one article file (``display``, under the root): for a caller that validated
+    ``source/`` and no longer has the article parsed (a damaged parse cache). Raises
+    :class:`SourceError` if the file is no longer a valid article."""
+    problems: list[Problem] = []
+    article = _load_article(root / display, display, required_roles, problems)
+    if problems or article is None:
+        raise SourceError(_in_order(problems) or [Problem("cannot read the article", display)])
+    return article
+
+
 def load_sources(
     root: Path,
     required_roles: frozenset[str] = frozenset({DISCLAIMER_ROLE, "risks"}),
@@ -521,7 +537,7 @@ def _load(root: Path, required_roles: frozenset[str], cache, keep: bool) -> tupl
         seen[article.id] = display
         articles.append(article if keep else [article.id, article.path])
     if problems:
-        raise SourceError(sorted(set(problems), key=lambda p: (p.path or "", p.line or 0, p.message)))
+        raise SourceError(_in_order(problems))
     assert site is not None
     articles.sort(key=(lambda a: a.id) if keep else (lambda a: a[0]))
     return site, articles, digest.hexdigest()

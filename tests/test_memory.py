@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -238,3 +239,31 @@ def test_locale_data_is_let_go_with_a_babel_that_has_no_clear_caches(monkeypatch
     monkeypatch.delattr(babel.localedata, "clear_caches", raising=False)
     build_module._release_locale_data()
     assert babel.localedata._cache == {}
+
+
+def test_an_article_missing_from_a_damaged_parse_cache_is_parsed_alone(root, monkeypatch):
+    """Jobs load their articles from the parse cache; one that is not there (a damaged pack)
+    is parsed again from its own file, not by loading all of source/ for each article."""
+    from pipeline import source
+
+    build(Project.open(root))
+    before = {p.relative_to(root / "dist").as_posix(): p.read_bytes() for p in (root / "dist").rglob("*.json")}
+    (root / ".pipeline-cache/parsed.pack").write_bytes(b"damaged")
+    (root / ".pipeline-cache/bundles-fr.pickle").unlink()  # fr is evaluated again
+    monkeypatch.setattr(source, "load_sources", lambda *a, **k: pytest.fail("all of source/ loaded"))
+    loaded: list[str] = []
+    original = source._load_article
+    monkeypatch.setattr(source, "_load_article", lambda path, *a: loaded.append(path.name) or original(path, *a))
+    build(Project.open(root))
+    assert loaded == ["discogram.yaml"]
+    after = {p.relative_to(root / "dist").as_posix(): p.read_bytes() for p in (root / "dist").rglob("*.json")}
+    assert after == before
+
+
+def test_an_article_parsed_alone_that_is_no_longer_valid_says_where():
+    from pipeline.errors import SourceError
+    from pipeline.source import load_article
+
+    with pytest.raises(SourceError) as raised:
+        load_article(Path(__file__).parent, "no-such-article.yaml", frozenset({"risks"}))
+    assert raised.value.problems[0].path == "no-such-article.yaml"
