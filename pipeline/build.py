@@ -83,7 +83,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     load every locale's (a megabyte each) and the language names of langcodes (24 MB) for
     the manifest; and the stamps of the PO files read, which the parent need not hash."""
     from pipeline.bundle import fallback_chain, language_info, make_bundle
-    from pipeline.gate import evaluate_locale
+    from pipeline.gate import LocaleGate
 
     project: Project = _CONTEXT["project"]
     sources: Sources = _CONTEXT["sources"]
@@ -95,7 +95,7 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     problems: list[Problem] = []
     stamps: dict[str, bytes] = {}  # the PO files read, by path: the build's stamps of them
     if tag == SOURCE_TAG:
-        verdicts = [None] * len(articles)
+        verdicts = ((article, None, ()) for article in articles)
     else:
         locale = Locale(tag)
         approvals = None  # the gate's default: nothing approved
@@ -103,12 +103,13 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
             from pipeline.review import approvals_for  # no need to import the review package (20 ms)
 
             approvals = approvals_for(project, locale)
-        report = evaluate_locale(project, sources, locale, approvals, articles, errors_only=True)
-        verdicts = list(report.verdicts)
-        problems.extend(report.problems)
-        stamps = dict(report.stamps)
+        gate = LocaleGate(project, sources, approvals, errors_only=True, locale=locale)
+        problems.extend(gate.problems())
+        # An article at a time: its catalogue, findings and texts go before the next is read.
+        verdicts = gate.stream(articles)
     results = []
-    for article, verdict in zip(articles, verdicts):
+    for article, verdict, found in verdicts:
+        problems.extend(found)
         record = {"article": article.id, "locale": tag}
         if verdict is not None and not verdict.published:
             record.update(status=BLOCKED, reasons=[r.to_json() for r in verdict.reasons],
@@ -124,6 +125,8 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
                       review_state=bundle["review"]["state"], files={"json": file_record(json_path, json_bytes)})
         results.append({"record": record, "title": bundle["title"]["text"],
                         "json_stat": file_stat(project.dist_dir / json_path)})
+    if tag != SOURCE_TAG:
+        stamps = {gate.data.paths[domain]: stamp for domain, stamp in gate.data.stamps.items()}
     return results, out.written, problems, {"language": language_info(tag), "chain": fallback_chain(tag),
                                             "stamps": stamps}
 

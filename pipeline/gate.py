@@ -8,7 +8,7 @@ to English and is counted; below the coverage threshold the bundle is blocked to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pipeline.checks import ERROR, Finding
@@ -270,37 +270,99 @@ def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | No
     """Read a locale once, check every domain once, and give each article its verdict.
 
     ``errors_only`` runs only the checks that can change a verdict (the build); the
-    verdicts are the same either way.
+    verdicts are the same either way. Everything is held to the end, for the report:
+    :class:`LocaleGate` gives verdicts an article at a time.
     """
-    from pipeline.qa import catalog_problems, check_domain, check_policy, read_locale
+    from pipeline.qa import catalog_problems, read_locale
 
-    config = project.config
-    policy = check_policy(config, locale)
     chosen = articles if articles is not None else sources.articles
     # Only the catalogues these bundles show: a rebuild of one article reads two files.
     domains = sources.domains() if articles is None else (SITE_DOMAIN, *(a.id for a in chosen))
     data = read_locale(project, locale, domains)
+    gate = LocaleGate(project, sources, approvals, errors_only, data)
     problems = (*(data.glossary_error.problems if data.glossary_error else ()),
-                *catalog_problems(project, sources, data))
-    findings = {domain: check_domain(sources, data, domain, config, policy, errors_only) for domain in domains}
-    # Files that, unreadable, leave a rule of the gate unchecked: a glossary always (its terms
-    # guard the required sections), the review ledger where review is required.
-    blockers = []
-    if data.glossary_error is not None:
-        blockers.append(Reason("malformed-glossary", data.glossary_error.message, data.glossary_error.path or "",
-                               data.glossary_error.line))
-    ledger_error = getattr(approvals, "error", None)
-    if ledger_error is not None:
-        problems = (*problems, *ledger_error.problems)
-        if config.require_review:
+                *catalog_problems(project, sources, data), *gate.ledger_problems)
+    findings = {domain: gate.findings_of(domain) for domain in domains}
+    verdicts = tuple(gate.verdict(article) for article in chosen)
+    stamps = {data.paths[domain]: stamp for domain, stamp in data.stamps.items()}
+    return LocaleReport(locale.tag, findings, verdicts, problems, stamps)
+
+
+class LocaleGate:
+    """One locale's gate: its policy, glossary and review ledger read once, then a verdict for
+    each article asked for.
+
+    ``data`` holds the catalogues already read (``evaluate_locale`` reads every domain at
+    once); without it, the site strings are read here, and :meth:`stream` reads each
+    article's catalogue when it comes to it and lets it go after, so that a build's job
+    holds one article's catalogue, findings and texts at a time (holding 200 made a
+    worker's peak grow with the corpus: docs/performance.md).
+    """
+
+    def __init__(self, project, sources: Sources, approvals: Approvals | None, errors_only: bool,
+                 data: LocaleCatalogs | None = None, locale=None) -> None:
+        from pipeline.qa import check_policy, read_locale
+
+        self.project, self.sources, self.errors_only = project, sources, errors_only
+        self.approvals = approvals or _no_approvals
+        self.data = data if data is not None else read_locale(project, locale, (SITE_DOMAIN,))
+        self.policy = check_policy(project.config, self.data.locale)
+        self.findings: dict[str, Mapping[tuple[str, str], list[Finding]]] = {}
+        # Files that, unreadable, leave a rule of the gate unchecked: a glossary always (its terms
+        # guard the required sections), the review ledger where review is required.
+        blockers = []
+        glossary_error = self.data.glossary_error
+        if glossary_error is not None:
+            blockers.append(Reason("malformed-glossary", glossary_error.message, glossary_error.path or "",
+                                   glossary_error.line))
+        ledger_error = getattr(approvals, "error", None)
+        self.ledger_problems = tuple(ledger_error.problems) if ledger_error is not None else ()
+        if ledger_error is not None and project.config.require_review:
             blockers.append(Reason("malformed-ledger", f"the review ledger cannot be read, so no approval can be "
                                    f"checked: {ledger_error.message}", ledger_error.path or "", ledger_error.line))
-    verdicts = []
-    for article in chosen:
-        verdict = evaluate_bundle(sources, article, data, findings, config, approvals or _no_approvals)
-        if blockers:
-            verdict = Verdict(verdict.article, verdict.locale, BLOCKED, verdict.reasons + tuple(blockers),
+        self.blockers = tuple(blockers)
+
+    def findings_of(self, domain: str) -> Mapping[tuple[str, str], list[Finding]]:
+        """The findings of ``domain``'s catalogue, checked once."""
+        found = self.findings.get(domain)
+        if found is None:
+            from pipeline.qa import check_domain
+
+            found = self.findings[domain] = check_domain(self.sources, self.data, domain, self.project.config,
+                                                         self.policy, self.errors_only)
+        return found
+
+    def verdict(self, article: Article) -> Verdict:
+        self.findings_of(SITE_DOMAIN)
+        self.findings_of(article.id)
+        verdict = evaluate_bundle(self.sources, article, self.data, self.findings, self.project.config,
+                                  self.approvals)
+        if self.blockers:
+            verdict = Verdict(verdict.article, verdict.locale, BLOCKED, verdict.reasons + self.blockers,
                               verdict.coverage, verdict.review_state, verdict.texts, verdict.findings)
-        verdicts.append(verdict)
-    stamps = {data.paths[domain]: stamp for domain, stamp in data.stamps.items()}
-    return LocaleReport(locale.tag, findings, tuple(verdicts), problems, stamps)
+        return verdict
+
+    def problems(self) -> tuple:
+        """What is wrong in the locale's own files (glossary, site.po, ledger): warnings, said once."""
+        from pipeline.qa import LocaleCatalogs, catalog_problems
+
+        data = self.data
+        site = LocaleCatalogs(data.locale, {d: c for d, c in data.catalogs.items() if d == SITE_DOMAIN},
+                              paths=data.paths)
+        return (*(data.glossary_error.problems if data.glossary_error else ()),
+                *catalog_problems(self.project, self.sources, site), *self.ledger_problems)
+
+    def stream(self, articles) -> Iterator[tuple[Article, Verdict, list]]:
+        """Each article with its verdict and the warnings about its catalogue, read when its
+        turn comes and let go when the next is asked for."""
+        from pipeline.qa import LocaleCatalogs, catalog_problems, forget_domain, read_domain
+
+        data = self.data
+        for article in articles:
+            read_domain(self.project, data, article.id)
+            own = LocaleCatalogs(data.locale, {d: c for d, c in data.catalogs.items() if d == article.id},
+                                 paths=data.paths)
+            problems = catalog_problems(self.project, self.sources, own)
+            yield article, self.verdict(article), problems
+            forget_domain(data, article.id)
+            self.findings.pop(article.id, None)

@@ -112,20 +112,32 @@ class LocaleCatalogs:
         return id(self)
 
 
+def read_domain(project: Project, data: LocaleCatalogs, domain: str) -> None:
+    """Read the locale's PO file of ``domain`` into ``data`` (its catalogue, or its error, and
+    its stamp); a file that does not exist leaves only its path."""
+    path = project.po_path(data.locale, domain)
+    display = project.display(path)
+    data.paths[domain] = display
+    if not path.exists():
+        return
+    try:
+        _refuse_outside(project, path, display)
+        data.catalogs[domain], data.stamps[domain] = read_po_stamped(path, display)
+    except CatalogError as exc:
+        data.errors[domain] = exc
+
+
+def forget_domain(data: LocaleCatalogs, domain: str) -> None:
+    """Let go of what :func:`read_domain` read (its path and stamp stay: they are small)."""
+    data.catalogs.pop(domain, None)
+    data.errors.pop(domain, None)
+
+
 def read_locale(project: Project, locale: Locale, domains: tuple[str, ...]) -> LocaleCatalogs:
     """Read every PO file of ``locale`` for ``domains``; parse errors are kept, not raised."""
     data = LocaleCatalogs(locale)
     for domain in domains:
-        path = project.po_path(locale, domain)
-        display = project.display(path)
-        data.paths[domain] = display
-        if not path.exists():
-            continue
-        try:
-            _refuse_outside(project, path, display)
-            data.catalogs[domain], data.stamps[domain] = read_po_stamped(path, display)
-        except CatalogError as exc:
-            data.errors[domain] = exc
+        read_domain(project, data, domain)
     glossary_path = project.locale_dir(locale) / "glossary.yaml"
     if glossary_path.exists():
         try:
