@@ -130,6 +130,38 @@ def test_a_job_holds_its_own_articles_only_and_jobs_go_by_articles_then_locale(r
                     ("ar:second", 1), ("de:second", 1), ("en:second", 1), ("fr:second", 1)]
 
 
+def test_a_job_holds_one_articles_catalogue_at_a_time(root, monkeypatch):
+    """A job gates its articles one after the other: each article's catalogue is read when its
+    turn comes and let go before the next is read (a job of 200 articles held them all)."""
+    import pipeline.qa as qa
+
+    article = root / "source/articles/discogram.yaml"
+    data = article.read_text(encoding="utf-8")
+    po = root / "locales/fr/LC_MESSAGES/discogram.po"
+    for other in ("second", "third"):
+        (root / f"source/articles/{other}.yaml").write_text(data.replace("id: discogram", f"id: {other}"),
+                                                             encoding="utf-8")
+        (po.parent / f"{other}.po").write_bytes(po.read_bytes().replace(b'msgctxt "discogram/',
+                                                                        f'msgctxt "{other}/'.encode()))
+    held: list[tuple[str, tuple[str, ...]]] = []
+    original = qa.read_domain
+
+    def read_domain(project, data, domain):
+        held.append((f"{data.locale.tag}:{domain}", tuple(sorted(data.catalogs))))
+        return original(project, data, domain)
+
+    monkeypatch.setattr(qa, "read_domain", read_domain)
+    result = build(Project.open(root), ["fr"])
+    assert [h for h in held if h[0].startswith("fr:")] == [
+        ("fr:site", ()), ("fr:discogram", ("site",)), ("fr:second", ("site",)), ("fr:third", ("site",))]
+    fr = {b["article"]: b["status"] for b in result.bundles if b["locale"] == "fr"}
+    assert fr == {"discogram": "published", "second": "published", "third": "published"}
+    import json
+
+    third, second = (json.loads((root / f"dist/fr/{a}.json").read_bytes()) for a in ("third", "second"))
+    assert third["title"] == second["title"] and third["title"]["lang"] == "fr"
+
+
 def test_the_index_made_a_section_at_a_time_is_the_index_rendered_whole():
     from pipeline.bundle.html import render_index, render_index_bytes, render_index_section
 
