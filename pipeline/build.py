@@ -329,9 +329,10 @@ def build(
         # What each bundle is made of, and which ones must be evaluated again.
         site_source = file_hashes["source/site.yaml"]
         hashes = {article_id: f"{file_hashes[path]}:{site_source}" for article_id, path in articles}
-        # The keys of the bundles to evaluate (None: not known until a worker has read the PO
-        # file); an unchanged bundle's key is compared and let go (21,000 of them took 6 MB).
-        keys: dict[str, str | None] = {}
+        # The keys of the bundles to evaluate again (a bundle the state does not know has none
+        # until a worker has read its PO file); an unchanged bundle's key is compared and let go
+        # (21,000 of them took 6 MB).
+        keys: dict[str, str] = {}
         previous = state.bundles
         shared_of: dict[str, tuple[str, str]] = {}  # tag: (its locale folder, the key part its bundles share)
         entries: dict[str, Kept] = {}
@@ -355,7 +356,7 @@ def build(
                 if locale is not None and prev is None:
                     # Nothing to compare its key with: it is evaluated anyway, and the worker that
                     # reads its PO file stamps it (a cold build reads 20,000 files once, not twice).
-                    keys[bundle_id] = None
+                    # Nor is its id kept: the workers are forked after this loop, with its memory.
                     dirty.setdefault(tag, []).append(article_id)
                     continue
                 own = "" if locale is None else stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")
@@ -375,13 +376,13 @@ def build(
                 dirty.setdefault(tag, []).append(article_id)
 
         def key_of(bundle_id: str) -> str:
-            """The key of a bundle evaluated without one: from the stamp the worker made."""
-            key = keys[bundle_id]
+            """A bundle's key; for one evaluated without, from the stamp the worker made."""
+            key = keys.get(bundle_id)
             if key is None:
                 tag, article_id = bundle_id.split("/", 1)
                 folder, shared = shared_of[tag]
                 own = stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")  # recorded by the worker: no I/O
-                key = keys[bundle_id] = f"{hashes[article_id]}:{shared}:{own}"
+                key = f"{hashes[article_id]}:{shared}:{own}"
             return key
 
         dirty_count = sum(len(v) for v in dirty.values())
