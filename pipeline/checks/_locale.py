@@ -39,12 +39,10 @@ ENGLISH = LocaleInfo("en", "en", "Latn", "English", frozenset("."), frozenset(",
 
 @lru_cache(maxsize=None)
 def locale_info(locale: Locale) -> LocaleInfo:
-    import langcodes
     from babel import Locale as BabelLocale
 
     babel = BabelLocale.parse(locale.babel_id)
-    language = langcodes.Language.get(locale.tag)
-    script = language.script or language.maximize().script or "Latn"
+    script = babel.script or likely_script(babel.language, babel.territory) or "Latn"
     decimals: set[str] = set()
     groups: set[str] = set()
     # The default system (latn for most, arab for some Arabic locales), Latin digits (always
@@ -60,8 +58,23 @@ def locale_info(locale: Locale) -> LocaleInfo:
     # that Spanish (RAE), German (DIN 1333) and others accept beside their own '.'.
     groups |= SPACES
     groups -= decimals  # never both (de_CH '.' decimal vs '.' elsewhere): the decimal wins
-    return LocaleInfo(locale.tag, language.language or locale.tag, script, babel.get_display_name("en") or locale.tag,
+    return LocaleInfo(locale.tag, babel.language or locale.tag, script, babel.get_display_name("en") or locale.tag,
                       frozenset(decimals), frozenset(groups))
+
+
+def likely_script(language: str, territory: str | None) -> str | None:
+    """The script CLDR's likely subtags give a language (in a territory): 'Hant' for zh, TW.
+
+    From Babel's copy of CLDR, which the checks read everything else from: langcodes has
+    its own, and importing it cost a one-PO rebuild 25 ms (docs/performance.md)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags")
+    for key in (f"{language}_{territory}", language) if territory else (language,):
+        parts = likely.get(key, "").split("_")
+        if len(parts) > 1 and len(parts[1]) == 4:
+            return parts[1]
+    return None
 
 
 def _strip_marks(symbol: str) -> str:
