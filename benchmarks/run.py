@@ -32,15 +32,20 @@ from pathlib import Path
 from benchmarks.corpus import generate
 
 REPO = Path(__file__).resolve().parent.parent
-PIPELINE = [sys.executable, "-m", "pipeline"]
+# Each command through benchmarks/measured.py: `python -m pipeline`, reporting the peaks of the
+# command and of its workers apart.
+PIPELINE = [sys.executable, str(REPO / "benchmarks" / "measured.py")]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))  # runs of each small step; the median is reported
 TARGETS = {"build (cold)": 10.0, "build (no-op)": 1.0, "build (one PO changed)": 1.0, "--help": 0.150}
 
 
 def timed(args: list[str], cwd: Path) -> dict:
-    """Run a command; return wall seconds, peak RSS (MB) of the process tree's largest member, and its output."""
-    env = dict(os.environ, CI="1")
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Run a command; return wall seconds, peak RSS (MB) of the process tree's largest member
+    (and, through benchmarks/measured.py, of the command and of its largest worker), and its output."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.TemporaryDirectory() as scratch:
+        peaks_file = Path(scratch) / "rss.json"
+        env = dict(os.environ, CI="1", BENCH_RSS=str(peaks_file))
         start = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         # wait4 gives this process's own rusage: its maxrss is the largest of it and the
@@ -51,9 +56,16 @@ def timed(args: list[str], cwd: Path) -> dict:
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
+        try:
+            peaks = json.loads(peaks_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # a command not run through measured.py
+            peaks = {}
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr}")
-    return {"seconds": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "stdout": stdout}
+    parent, workers = peaks.get("self_kb"), peaks.get("children_kb")
+    return {"seconds": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "stdout": stdout,
+            "parent_mb": None if parent is None else round(parent / 1024, 1),
+            "workers_mb": round(workers / 1024, 1) if workers else None}
 
 
 def repeated(args: list[str], cwd: Path, runs: int, before=None) -> dict:
@@ -69,7 +81,9 @@ def repeated(args: list[str], cwd: Path, runs: int, before=None) -> dict:
     ordered = sorted(results, key=lambda r: r["seconds"])
     median = dict(ordered[len(ordered) // 2])
     median["runs"] = [r["seconds"] for r in results]
-    median["peak_mb"] = max(r["peak_mb"] for r in results)
+    for field in ("peak_mb", "parent_mb", "workers_mb"):
+        values = [r[field] for r in results if r.get(field) is not None]
+        median[field] = max(values) if values else None
     return median
 
 
@@ -143,6 +157,7 @@ def bench_size(articles: int, locales: int, workdir: Path) -> list[dict]:
     def record(name: str, result: dict, **extra) -> None:
         row = {"corpus": f"{articles}x{locales}", "step": name, "seconds": result["seconds"],
                "ms_per_bundle": round(1000 * result["seconds"] / bundles, 3), "peak_mb": result["peak_mb"],
+               "parent_mb": result.get("parent_mb"), "workers_mb": result.get("workers_mb"),
                "bundles": bundles, **extra}
         if "runs" in result:
             row["runs"] = result["runs"]
@@ -202,7 +217,8 @@ def main() -> None:
         rows.append({"corpus": "-", "step": "--help", "seconds": min(helps), "ms_per_bundle": None,
                      "peak_mb": None, "bundles": None})
     calibrations.append(calibration())
-    header = f"{'corpus':<10} {'step':<28} {'seconds':>8} {'ms/bundle':>10} {'peak MB':>8} {'files':>7}  target"
+    header = (f"{'corpus':<10} {'step':<28} {'seconds':>8} {'ms/bundle':>10} {'peak MB':>8} {'parent/workers':>15} "
+              f"{'files':>7}  target")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -210,10 +226,12 @@ def main() -> None:
         verdict = "" if target is None else (f"<= {target:g}s " + ("ok" if row["seconds"] <= target else "MISSED"))
         per = "" if row["ms_per_bundle"] is None else f"{row['ms_per_bundle']:.3f}"
         peak = "" if row["peak_mb"] is None else f"{row['peak_mb']:.0f}"
+        apart = "" if row.get("parent_mb") is None else (
+            f"{row['parent_mb']:.0f}/" + ("-" if row.get("workers_mb") is None else f"{row['workers_mb']:.0f}"))
         files = row.get("files_written", "")
         spread = f"  (runs {min(row['runs']):.2f}-{max(row['runs']):.2f} s)" if row.get("runs") else ""
-        print(f"{row['corpus']:<10} {row['step']:<28} {row['seconds']:>8.3f} {per:>10} {peak:>8} {files!s:>7}  "
-              f"{verdict}{spread}")
+        print(f"{row['corpus']:<10} {row['step']:<28} {row['seconds']:>8.3f} {per:>10} {peak:>8} {apart:>15} "
+              f"{files!s:>7}  {verdict}{spread}")
     memory = memory_verdict(rows)
     if memory is not None:
         peaks = ", ".join(f"{memory['peaks_mb'][c]:.0f} MB at {c}" for c in memory["peaks_mb"])

@@ -1,5 +1,5 @@
 """The benchmark's verdict on the memory targets of issue 7 (at most 500 MB, independent of the
-corpus size), from the rows `make bench` measures."""
+corpus size), from the rows `make bench` measures, and how it measures a command's memory."""
 
 from __future__ import annotations
 
@@ -39,3 +39,21 @@ def test_over_500_mb_is_missed_and_one_size_cannot_show_independence():
 def test_peaks_within_the_noise_are_independent_whatever_the_growth_a_bundle_reads():
     verdict = memory_verdict([row("10x2", 30, 59.0), row("20x2", 60, 60.0)])
     assert (verdict["independent"], verdict["growth_kb_per_bundle"]) == (True, 34.13)
+
+
+def test_a_command_run_through_measured_py_reports_its_own_peak_and_its_workers(tmp_path):
+    """The benchmark reports a build's parent and its workers apart (benchmarks/measured.py):
+    10 articles in 19 locales are the 200 bundles from which a build forks workers."""
+    from benchmarks.corpus import generate
+    from benchmarks.run import PIPELINE, timed
+
+    root = tmp_path / "corpus"
+    generate(root, 10, 19)
+    timed([*PIPELINE, "extract"], root)
+    build = timed([*PIPELINE, "build"], root)
+    assert "200 published" in build["stdout"]
+    assert build["parent_mb"] > 10 and build["workers_mb"] > 10
+    assert build["peak_mb"] == max(build["parent_mb"], build["workers_mb"])
+    noop = timed([*PIPELINE, "build"], root)
+    assert "(0 files written" in noop["stdout"]
+    assert noop["parent_mb"] > 10 and noop["workers_mb"] is None  # nothing to evaluate: no worker
