@@ -273,15 +273,14 @@ def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | No
     verdicts are the same either way. Everything is held to the end, for the report:
     :class:`LocaleGate` gives verdicts an article at a time.
     """
-    from pipeline.qa import catalog_problems, read_locale
+    from pipeline.qa import read_locale
 
     chosen = articles if articles is not None else sources.articles
     # Only the catalogues these bundles show: a rebuild of one article reads two files.
     domains = sources.domains() if articles is None else (SITE_DOMAIN, *(a.id for a in chosen))
     data = read_locale(project, locale, domains)
     gate = LocaleGate(project, sources, approvals, errors_only, data)
-    problems = (*(data.glossary_error.problems if data.glossary_error else ()),
-                *catalog_problems(project, sources, data), *gate.ledger_problems)
+    problems = gate.problems(data)
     findings = {domain: gate.findings_of(domain) for domain in domains}
     verdicts = tuple(gate.verdict(article) for article in chosen)
     stamps = {data.paths[domain]: stamp for domain, stamp in data.stamps.items()}
@@ -342,27 +341,31 @@ class LocaleGate:
                               verdict.coverage, verdict.review_state, verdict.texts, verdict.findings)
         return verdict
 
-    def problems(self) -> tuple:
-        """What is wrong in the locale's own files (glossary, site.po, ledger): warnings, said once."""
-        from pipeline.qa import LocaleCatalogs, catalog_problems
+    def problems(self, catalogs: LocaleCatalogs | None = None) -> tuple:
+        """Warnings about the locale's own files (glossary, ledger) and the catalogues of
+        ``catalogs`` (by default, the site strings' only)."""
+        from pipeline.qa import catalog_problems
 
         data = self.data
-        site = LocaleCatalogs(data.locale, {d: c for d, c in data.catalogs.items() if d == SITE_DOMAIN},
-                              paths=data.paths)
         return (*(data.glossary_error.problems if data.glossary_error else ()),
-                *catalog_problems(self.project, self.sources, site), *self.ledger_problems)
+                *catalog_problems(self.project, self.sources, catalogs or self._only(SITE_DOMAIN)),
+                *self.ledger_problems)
+
+    def _only(self, domain: str) -> LocaleCatalogs:
+        """The catalogues read, but for ``domain``'s alone: whose problems to report."""
+        from pipeline.qa import LocaleCatalogs
+
+        data = self.data
+        return LocaleCatalogs(data.locale, {d: c for d, c in data.catalogs.items() if d == domain}, paths=data.paths)
 
     def stream(self, articles) -> Iterator[tuple[Article, Verdict, list]]:
         """Each article with its verdict and the warnings about its catalogue, read when its
         turn comes and let go when the next is asked for."""
-        from pipeline.qa import LocaleCatalogs, catalog_problems, forget_domain, read_domain
+        from pipeline.qa import catalog_problems, forget_domain, read_domain
 
-        data = self.data
         for article in articles:
-            read_domain(self.project, data, article.id)
-            own = LocaleCatalogs(data.locale, {d: c for d, c in data.catalogs.items() if d == article.id},
-                                 paths=data.paths)
-            problems = catalog_problems(self.project, self.sources, own)
+            read_domain(self.project, self.data, article.id)
+            problems = catalog_problems(self.project, self.sources, self._only(article.id))
             yield article, self.verdict(article), problems
-            forget_domain(data, article.id)
+            forget_domain(self.data, article.id)
             self.findings.pop(article.id, None)
