@@ -301,7 +301,10 @@ def build(
             if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
                 shutil.rmtree(cache_dir / "parsed", ignore_errors=True)
             sources = _PartialSources(project.root, site, source_digest, articles, parsed, roles)
-            known = {"files": file_hashes, "articles": articles, "digest": source_digest}
+            # The locale folders validated before stay known: source/ says nothing about them,
+            # and validating 20 folder names again imports langcodes' tables (0.15 s).
+            known = {"files": file_hashes, "articles": articles, "digest": source_digest,
+                     "locale_folders": (known or {}).get("locale_folders")}
         shard = bool(locale_tags)
         locales, problems = project.select_locales(locale_tags or [], known.get("locale_folders"))
         if project.config.checks:  # a bad [tool.pipeline.checks] fails before dist/ is touched
