@@ -295,8 +295,11 @@ def build(
             site = load_site(project.root, roles)
             sources = _PartialSources(project.root, site, known["digest"], articles, parsed, roles)
         else:
-            # Validated, then loaded from the parse cache where they are evaluated (_evaluate_job).
-            site, articles, source_digest = validate_sources(project.root, roles, parsed)
+            # Validated, then loaded from the parse cache where they are evaluated (_evaluate_job);
+            # an article file with the bytes the last build validated is valid still.
+            validated = ({path: (known["files"][path], article_id) for article_id, path in known["articles"]
+                          if known["files"].get(path, "-") != "-"} if known and "articles" in known else None)
+            site, articles, source_digest = validate_sources(project.root, roles, parsed, validated)
             parsed.flush()
             if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
                 shutil.rmtree(cache_dir / "parsed", ignore_errors=True)

@@ -240,6 +240,12 @@ class ParsedCache:
             self._used.add(key)
         return article
 
+    def keep(self, key: str) -> None:
+        """Keep the entry of ``key`` in the pack at the next :meth:`flush`, unread."""
+        key = self._key(key)
+        if key in self._pending or key in self._open():
+            self._used.add(key)
+
     def __setitem__(self, key: str, article) -> None:
         key = self._key(key)
         blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)

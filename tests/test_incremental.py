@@ -319,6 +319,61 @@ def test_an_edited_article_is_validated_again(root, cli):
     assert mtimes(root / "dist") == before
 
 
+def test_a_rebuild_after_one_article_changed_reads_no_other_article(root, monkeypatch):
+    """The articles whose bytes the last build validated are valid still: not loaded from the
+    parse cache, not parsed, and kept in it; the one edited is parsed and validated."""
+    import pipeline.buildstate as buildstate
+    import pipeline.source as source
+
+    article = root / "source/articles/discogram.yaml"
+    data = article.read_text(encoding="utf-8")
+    for other in ("second", "third"):
+        (root / f"source/articles/{other}.yaml").write_text(data.replace("id: discogram", f"id: {other}"),
+                                                             encoding="utf-8")
+    build(Project.open(root))
+    read: list[str] = []
+    original_get, original_load = buildstate.ParsedCache.get, source._load_article
+    monkeypatch.setattr(buildstate.ParsedCache, "get", lambda self, key: read.append(key.split("|")[0]) or
+                        original_get(self, key))
+    monkeypatch.setattr(source, "_load_article", lambda path, display, *rest: read.append(f"parsed {display}") or
+                        original_load(path, display, *rest))
+    (root / "source/articles/third.yaml").write_text(data.replace("id: discogram", "id: third")
+                                                     .replace("Purpose", "The purpose", 1), encoding="utf-8")
+    result = build(Project.open(root))
+    # The edited one: missed in the cache, parsed, then read back by the job that evaluates it.
+    assert [r for r in read if "third" in r] == ["source/articles/third.yaml", "parsed source/articles/third.yaml",
+                                                 "source/articles/third.yaml"]
+    assert not [r for r in read if "third" not in r]  # the others: neither read back nor parsed
+    assert {b["article"] for b in result.bundles} == {"discogram", "second", "third"}
+    assert "The purpose" in (root / "dist/en/third.json").read_text(encoding="utf-8")
+    # The pack keeps the unchanged articles (and the edited one's new version only), for the
+    # next rebuild that shows them.
+    assert len(buildstate.ParsedCache(root / ".pipeline-cache/parsed.pack", "any")._open()) == 3
+    (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second")
+                                                      .replace("Purpose", "A purpose", 1), encoding="utf-8")
+    (root / "source/articles/third.yaml").write_text(data.replace("id: discogram", "id: third")
+                                                     .replace("Purpose", "A purpose", 1), encoding="utf-8")
+    read.clear()
+    build(Project.open(root))
+    assert "parsed source/articles/discogram.yaml" not in read and "source/articles/discogram.yaml" not in read
+
+
+def test_an_unchanged_article_whose_id_an_edited_one_takes_is_a_duplicate(root, cli):
+    article = root / "source/articles/discogram.yaml"
+    data = article.read_text(encoding="utf-8")
+    (root / "source/articles/second.yml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
+    assert cli("build", root=root).exit_code == 0
+    before = mtimes(root / "dist")
+    # A new file, sorted first, takes the id of one the last build validated, sorted after it:
+    # that one is read again to say where its id is.
+    (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
+    result = cli("build", root=root)
+    assert result.exit_code == 2
+    assert ("source/articles/second.yml:3: error: duplicate article id 'second' (also in "
+            "source/articles/second.yaml)") in result.stderr
+    assert mtimes(root / "dist") == before
+
+
 def test_the_manifest_assembled_from_kept_records_is_plain_json(root):
     import json
 
