@@ -140,7 +140,12 @@ def read_stamped(path: Path | str) -> tuple[bytes, bytes]:
     (pipeline.buildstate.Stamps); the worker that reads a PO file stamps it too, so that a
     cold build reads each file once."""
     data, st = read_with_stat(path)
-    return data, hashlib.blake2b(data, digest_size=STAMP_HASH).digest() + pack_stat(st)
+    return data, content_hash(data) + pack_stat(st)
+
+
+def content_hash(data: bytes) -> bytes:
+    """The hash of a file's bytes that its stamp begins with."""
+    return hashlib.blake2b(data, digest_size=STAMP_HASH).digest()
 
 
 def read_with_stat(path: Path | str) -> tuple[bytes, os.stat_result]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from pipeline import fsutil
 from pipeline.errors import Problem, SourceError
 from pipeline.frozen import cached
 from pipeline.yamlnodes import compose, line_of
@@ -440,8 +441,8 @@ def article_key(display: str, data: bytes, required_roles: frozenset[str]) -> st
 
 
 def content_hash(data: bytes) -> str:
-    """A file's bytes as the build's stamps hash them (:func:`pipeline.fsutil.read_stamped`)."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    """A file's bytes hashed as the build's stamps hash them, in hex."""
+    return fsutil.content_hash(data).hex()
 
 
 def _article_key(display: str, hashed: str, required_roles: frozenset[str]) -> str:
