@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pipeline import fsutil
 from pipeline.buildstate import (RACY_NS, BuildState, Kept, ParsedCache, Stamps, code_digest, digest, file_stat,
-                                 verified_stat)
+                                 parse_cache, verified_stat)
 from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, manifest_chunks,
                            file_record, files_intact, index_page, manifest_document, ordered_tags,
                            record_id, remove_empty_folders, stale_files)
@@ -284,7 +284,7 @@ def build(
         KNOWN_LANGUAGES.update(state.outputs.get("languages", {}))
         KNOWN_CHAINS.update(state.outputs.get("chains", {}))
         stamps = Stamps(project.root, state.stamps, state.saved_ns)
-        parsed = ParsedCache(cache_dir / "parsed.pack", env)
+        parsed = parse_cache(project.root)  # shared with the other commands
         # source/ exactly as the last build validated it: no need to read it again; the
         # articles that changed bundles show are loaded from the parse cache when needed.
         files = _source_files(project)

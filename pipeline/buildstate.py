@@ -303,6 +303,13 @@ class ParsedCache:
                 setattr(self, name, None)
 
 
+def parse_cache(root: Path) -> ParsedCache:
+    """The project's parse cache, which every command that reads ``source/`` shares: each
+    article keyed by its file's name and bytes and the required roles, and by the code that
+    parsed it (:func:`code_digest`: the package and the libraries, PyYAML among them)."""
+    return ParsedCache(root / ".pipeline-cache" / "parsed.pack", code_digest())
+
+
 def _encode(record: dict) -> str:
     """A record as the manifest lists it: compact JSON with sorted keys."""
     from pipeline.dist import dumps  # the manifest's own encoding (dist imports this module)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from pipeline.catalog import WRAP_WIDTH, Catalog, Entry, write_po
 from pipeline.project import Project
-from pipeline.source import SITE_DOMAIN, Sources, load_sources
+from pipeline.source import SITE_DOMAIN, Sources, load_project_sources
 
 BRACE_FORMAT = "python-brace-format"
 
@@ -88,7 +88,7 @@ def extract(project: Project, sources: Sources | None = None) -> list[str]:
 
     Templates of domains that no longer exist (a deleted article) are removed.
     """
-    sources = sources or load_sources(project.root, project.config.required_roles)
+    sources = sources or load_project_sources(project)
     changed = []
     domains = sources.domains()
     for domain in domains:

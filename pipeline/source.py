@@ -490,6 +490,20 @@ def load_sources(
     return Sources(site, tuple(articles), digest)
 
 
+def load_project_sources(project) -> Sources:
+    """:func:`load_sources` of a project, through its parse cache (``.pipeline-cache/parsed.pack``,
+    safe to delete): an article whose file did not change since a command or a build last read
+    it is not parsed again (at 1,000 articles, 0.6 to 1 s of every command that reads source/).
+    What was parsed is kept even when another file is invalid."""
+    from pipeline.buildstate import parse_cache
+
+    cache = parse_cache(project.root)
+    try:
+        return load_sources(project.root, project.config.required_roles, cache)
+    finally:
+        cache.flush()
+
+
 def validate_sources(root: Path, required_roles: frozenset[str], cache,
                      validated: dict[str, tuple[str, str]] | None = None) -> tuple[Site, list[list[str]], str]:
     """:func:`load_sources` without holding the articles: each is validated (and put in

@@ -500,6 +500,36 @@ def test_the_parse_cache_holds_no_new_article_in_memory(tmp_path):
     assert all(again.get(key) == article for key, article in articles.items())
 
 
+def test_every_command_that_reads_source_shares_the_parse_cache(root, cli, monkeypatch):
+    """extract, update, status and the build parse an article once between them; an edited
+    article is parsed again by the next command, which sees the edit."""
+    import pipeline.source as source
+
+    shutil.rmtree(root / ".pipeline-cache")  # the fixture's own extract filled it
+    parsed: list[str] = []
+    original = source._load_article
+    monkeypatch.setattr(source, "_load_article", lambda path, display, *rest: parsed.append(display) or
+                        original(path, display, *rest))
+    for command in ("extract", "update", "status", "build"):
+        assert cli(command, root=root).exit_code == 0, command
+    assert parsed == ["source/articles/discogram.yaml"]  # by the first command only
+    article = root / "source/articles/discogram.yaml"
+    article.write_text(article.read_text(encoding="utf-8").replace("Purpose", "The purpose", 1), encoding="utf-8")
+    assert cli("extract", root=root).exit_code == 0
+    assert parsed == ["source/articles/discogram.yaml"] * 2
+    assert 'msgid "The purpose"' in (root / "locales/discogram.pot").read_text(encoding="utf-8")
+    assert cli("build", root=root).exit_code == 0
+    assert len(parsed) == 2  # the build takes the article extract parsed
+
+
+def test_a_command_works_where_the_parse_cache_cannot_be_kept(root, cli):
+    shutil.rmtree(root / ".pipeline-cache", ignore_errors=True)
+    (root / ".pipeline-cache").write_text("not a folder", encoding="utf-8")
+    result = cli("status", root=root)
+    assert result.exit_code == 0 and "discogram" in result.stdout
+    assert (root / ".pipeline-cache").read_text(encoding="utf-8") == "not a folder"
+
+
 @pytest.mark.parametrize("damage", [b"", b"not a pack", b"pipeline-parsed-1\n" + b"\xff" * 16, "truncate"])
 def test_a_damaged_parse_cache_is_a_miss_not_a_crash(tmp_path, damage):
     from pipeline.buildstate import ParsedCache

@@ -18,10 +18,10 @@ def project(ctx: typer.Context) -> Project:
 def sources_and_locales(ctx: typer.Context, locales: list[str] | None):
     """The project, its validated English source and the locales named (default: every one on
     disk, each folder that is not a locale reported as a warning): what most commands start with."""
-    from pipeline.source import load_sources
+    from pipeline.source import load_project_sources
 
     proj = project(ctx)
-    sources = load_sources(proj.root, proj.config.required_roles)
+    sources = load_project_sources(proj)
     chosen, problems = proj.select_locales(locales or [])
     warn(problems)
     return proj, sources, chosen

@@ -55,10 +55,10 @@ def sheet(
     from pipeline.fsutil import write_text_if_changed
     from pipeline.review import make_scope, review_locale
     from pipeline.review.sheet import render_sheet
-    from pipeline.source import load_sources
+    from pipeline.source import load_project_sources
 
     proj = project(ctx)
-    sources = load_sources(proj.root, proj.config.required_roles)
+    sources = load_project_sources(proj)
     chosen = _locale(proj, locale)
     review = review_locale(proj, sources, chosen, make_scope(sources, article, section))
     if review.problems:
@@ -91,12 +91,12 @@ def approve(
     comment of a message in scope, is refused (exit 2) and nothing is recorded.
     """
     from pipeline.review import approval_date, approve as run, make_scope, parse_reviewer
-    from pipeline.source import load_sources
+    from pipeline.source import load_project_sources
 
     who = parse_reviewer(reviewer)
     date = approval_date()
     proj = project(ctx)
-    sources = load_sources(proj.root, proj.config.required_roles)
+    sources = load_project_sources(proj)
     chosen = _locale(proj, locale)
     result = run(proj, sources, chosen, who, date, make_scope(sources, article, section), note)
     count = len(result.approved)
@@ -120,11 +120,11 @@ def revoke(
 ) -> None:
     """Remove a reviewer's approvals in scope (valid or void) from the locale's ledger."""
     from pipeline.review import parse_reviewer, revoke as run
-    from pipeline.source import load_sources
+    from pipeline.source import load_project_sources
 
     who = parse_reviewer(reviewer)
     proj = project(ctx)
-    sources = load_sources(proj.root, proj.config.required_roles)
+    sources = load_project_sources(proj)
     chosen = _locale(proj, locale)
     result = run(proj, sources, chosen, who, article, section)
     count = len(result.removed)
