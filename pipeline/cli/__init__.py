@@ -65,4 +65,24 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         sys.exit(130)
+    except OSError as error:
+        # The file system refused a read or a write that no input check foresaw: a file where the
+        # pipeline needs a folder (dist/, .pipeline-cache/), no permission, a full disk. What was
+        # written before stays consistent: every write is atomic, and the manifest stops listing
+        # a bundle before its files change (docs/faults.md).
+        report_error(_os_error(error))
+        sys.exit(2)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _os_error(error: OSError) -> PipelineError:
+    import os
+
+    path = error.filename2 if error.filename2 is not None else error.filename  # a rename: where it went
+    if path is not None:
+        path = os.fsdecode(path)
+        relative = os.path.relpath(path)
+        path = relative if not relative.startswith("..") else path
+    return PipelineError(f"the file system refused it: {error.strerror or error}", path=path,
+                         hint="a file where a folder belongs, a folder that cannot be written, or a full disk: "
+                              "fix that and run the command again")

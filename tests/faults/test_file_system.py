@@ -1,0 +1,56 @@
+"""When the file system refuses: a file where the pipeline needs a folder (``dist/``,
+``.pipeline-cache/``, a locale's folder of ``dist/``). Every command answers with the path and
+exit code 2, never a traceback, and what it wrote before stays true: the manifest lists only
+files that hold what it says."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fixtures.build.content import fill, manifest_mismatches, pseudo
+
+HINT = ("  hint: a file where a folder belongs, a folder that cannot be written, or a full disk: "
+        "fix that and run the command again")
+
+
+def refused(stderr: str, path: Path, reason: str) -> bool:
+    lines = stderr.splitlines()
+    return lines == [f"{path}: error: the file system refused it: {reason}", HINT]
+
+
+def test_a_file_where_the_cache_folder_belongs(po_root: Path, cli) -> None:
+    shutil.rmtree(po_root / ".pipeline-cache", ignore_errors=True)  # extract's parse cache
+    (po_root / ".pipeline-cache").write_text("a file\n", encoding="utf-8")
+    result = cli("build", root=po_root)
+    assert result.exit_code == 2
+    assert refused(result.stderr, po_root / ".pipeline-cache", "File exists"), result.stderr
+    assert not (po_root / "dist").exists()
+    assert (po_root / ".pipeline-cache").read_text(encoding="utf-8") == "a file\n"
+    # The commands that only read keep working: the parse cache is skipped, not needed.
+    assert cli("status", root=po_root).exit_code == 0
+
+
+def test_a_file_where_dist_belongs(po_root: Path, cli) -> None:
+    (po_root / "dist").write_text("a file\n", encoding="utf-8")
+    result = cli("build", root=po_root)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{po_root / 'dist'}/") and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[-1] == HINT
+    assert (po_root / "dist").read_text(encoding="utf-8") == "a file\n"
+
+
+def test_a_page_that_cannot_be_replaced_leaves_a_manifest_that_tells_the_truth(po_root: Path, cli) -> None:
+    assert cli("build", root=po_root).exit_code == 0
+    dist = po_root / "dist"
+    page = dist / "fr" / "discogram.html"
+    page.unlink()
+    page.mkdir()  # a folder where the page goes: the rename over it fails
+    fill(po_root, "fr", "discogram", lambda entry: pseudo("fr", entry.msgid) + " (bis)")
+    result = cli("build", root=po_root)
+    assert result.exit_code == 2
+    assert refused(result.stderr, page, "Is a directory"), result.stderr
+    assert manifest_mismatches(dist) == []  # fr's bundle was retracted before its files changed
+    page.rmdir()
+    assert cli("build", root=po_root).exit_code == 0  # once the folder is gone, the next build mends it
+    assert manifest_mismatches(dist) == [] and page.is_file()
