@@ -297,8 +297,8 @@ def build(
         else:
             # Validated, then loaded from the parse cache where they are evaluated (_evaluate_job);
             # an article file with the bytes the last build validated is valid still.
-            validated = ({path: (known["files"][path], article_id) for article_id, path in known["articles"]
-                          if known["files"].get(path, "-") != "-"} if known and "articles" in known else None)
+            validated = ({path: (known["files"].get(path), article_id) for article_id, path in known["articles"]}
+                         if known and "articles" in known else None)
             site, articles, source_digest = validate_sources(project.root, roles, parsed, validated)
             parsed.flush()
             if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
