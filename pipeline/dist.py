@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 
 from pipeline import fsutil
@@ -205,18 +206,13 @@ def manifest_chunks(manifest: dict, fragments: Iterable[str]) -> Iterator[bytes]
     assert head.count(marker) == 1  # a key; inside a string it would read \"bundles\"
     at = head.index(marker)
     yield head[:at] + b'"bundles":['
-    chunk: list[str] = []
-    first = True
-    for fragment in fragments:
-        chunk.append(fragment)
-        if len(chunk) == MANIFEST_CHUNK:
-            # Encoded a chunk at a time, not as one str: the head's language names are beyond
-            # Latin-1, and a str of them and the records would be four bytes a character.
-            yield (b"" if first else b",") + ",".join(chunk).encode("utf-8")
-            chunk.clear()
-            first = False
-    if chunk:
-        yield (b"" if first else b",") + ",".join(chunk).encode("utf-8")
+    fragments = iter(fragments)
+    separator = b""
+    # Encoded a chunk at a time, not as one str: the head's language names are beyond Latin-1,
+    # and a str of them and the records would be four bytes a character.
+    while chunk := list(islice(fragments, MANIFEST_CHUNK)):
+        yield separator + ",".join(chunk).encode("utf-8")
+        separator = b","
     yield b"]" + head[at + len(marker):]
 
 
