@@ -18,22 +18,24 @@ or its language switcher did. Large builds spread the locales over worker proces
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
+import heapq
+import itertools
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import fsutil
-from pipeline.buildstate import (RACY_NS, BuildState, Kept, ParsedCache, Stamps, code_digest, digest, file_stat,
-                                 parse_cache, verified_stat)
-from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, manifest_chunks,
-                           file_record, files_intact, index_page, manifest_document, ordered_tags,
-                           record_id, remove_empty_folders, stale_files)
+from pipeline.buildstate import (HASH, RACY_NS, BuildState, Kept, ParsedCache, Stamps, bundle_key, code_digest,
+                                 digest, file_stat, parse_cache, verified_stat)
+from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, file_record,
+                           files_intact, index_record_of, locales_section, manifest_chunks, ordered_tags, read_manifest,
+                           remove_empty_folders, stale_files, unfinished_manifest, write_index)
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale
 from pipeline.project import Project
@@ -52,20 +54,30 @@ ARTICLES_PER_JOB = 200
 
 @dataclass
 class BuildResult:
-    # The manifest records of the bundles this build evaluated: every one in a full build,
-    # the shard's locales (and English) with --locale; a shard answers for its own locales.
-    bundles: list[dict] = field(default_factory=list)
+    """What a build did. It holds the blocked bundles' records (the command line lists them)
+    and counts the published ones; the records of all (21,000 at 1,000 x 20) are not held,
+    but read back from the manifest the build wrote when asked for (:attr:`bundles`)."""
+
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    published_count: int = 0
+    blocked: list[dict] = field(default_factory=list)
+    manifest: Path | None = None
+    # The locales a shard build answers for (None: every one, a full build).
+    selection: set[str] | None = None
+
+    @property
+    def bundles(self) -> list[dict]:
+        """The manifest records of the bundles this build answers for, in manifest order: every
+        one in a full build, the shard's locales (and English) with --locale."""
+        manifest = read_manifest(self.manifest.parent) if self.manifest is not None else None
+        records = manifest["bundles"] if manifest else []
+        return [r for r in records if self.selection is None or r["locale"] in self.selection]
 
     @property
     def published(self) -> list[dict]:
         return [b for b in self.bundles if b["status"] == PUBLISHED]
-
-    @property
-    def blocked(self) -> list[dict]:
-        return [b for b in self.bundles if b["status"] == BLOCKED]
 
 
 # ----------------------------------------------------------------------------- jobs
@@ -139,8 +151,8 @@ def _source_sha256(project: Project, article_path: str, site_bytes: bytes) -> st
     return h.hexdigest()
 
 
-def _render_job(tag: str, items: list[tuple[str, tuple[str, ...]]]) -> tuple[list[dict], list[str]]:
-    """Pages of one locale: each (article, the tags of its language switcher)."""
+def _render_job(tag: str, article_ids: list[str], switchers: dict[str, tuple[str, ...]]) -> tuple[list[dict], list[str]]:
+    """Pages of some articles of one locale, with each article's language switcher (its tags)."""
     from pipeline.bundle import language_info
     from pipeline.bundle.html import render_article
 
@@ -148,7 +160,8 @@ def _render_job(tag: str, items: list[tuple[str, tuple[str, ...]]]) -> tuple[lis
     _CONTEXT["sources"].keep_only(())  # a worker's last evaluate job's articles: pages need none
     out = OutputDir(dist)
     results = []
-    for article_id, tags in items:
+    for article_id in article_ids:
+        tags = switchers[article_id]
         bundle = json.loads((dist / tag / f"{article_id}.json").read_bytes())
         html_path = f"{tag}/{article_id}.html"
         html_bytes = render_article(bundle, [language_info(t) for t in tags]).encode("utf-8")
@@ -274,350 +287,421 @@ def build(
     jobs: int | None = None,
 ) -> BuildResult:
     """Run the gate on every bundle and write ``dist/``; see the module docstring for the guarantees."""
+    import sqlite3
+
     env = _environment(project)
     cache_dir = project.root / ".pipeline-cache"
-    roles = project.config.required_roles
     with build_lock(project):
-        state = BuildState.load(cache_dir, env)
-        from pipeline.bundle import KNOWN_CHAINS, KNOWN_LANGUAGES
+        for attempt in (1, 2):
+            state = BuildState.load(cache_dir, env)
+            try:
+                return _build(project, state, env, locale_tags, progress, jobs)
+            except sqlite3.DatabaseError:
+                # The state's file went bad under the build (a damaged page found late): it is a
+                # cache; build again without it, which makes every bundle again.
+                state.close()
+                with contextlib.suppress(OSError):
+                    os.unlink(state.path)
+                if attempt == 2:
+                    raise
+            finally:
+                state.close()
+    raise AssertionError("unreachable")
 
-        KNOWN_LANGUAGES.update(state.outputs.get("languages", {}))
-        KNOWN_CHAINS.update(state.outputs.get("chains", {}))
-        stamps = Stamps(project.root, state.stamps, state.saved_ns)
-        parsed = parse_cache(project.root)  # shared with the other commands
-        # source/ exactly as the last build validated it: no need to read it again; the
-        # articles that changed bundles show are loaded from the parse cache when needed.
-        files = _source_files(project)
-        file_hashes = {display: stamps.of(display) for display in files}
-        known = state.sources
-        if known and known.get("files") == file_hashes:
-            articles = known["articles"]  # [[id, path], ...], sorted by id
-            site = load_site(project.root, roles)
-            sources = _PartialSources(project.root, site, known["digest"], articles, parsed, roles)
+
+def _build(project: Project, state: BuildState, env: str, locale_tags: list[str] | None,
+           progress: Callable[[int, int], None] | None, jobs: int | None) -> BuildResult:
+    cache_dir = project.root / ".pipeline-cache"
+    roles = project.config.required_roles
+    from pipeline.bundle import KNOWN_CHAINS, KNOWN_LANGUAGES
+
+    KNOWN_LANGUAGES.update(state.outputs.get("languages", {}))
+    KNOWN_CHAINS.update(state.outputs.get("chains", {}))
+    stamps = Stamps(project.root, state.stamps, state.saved_ns)
+    parsed = parse_cache(project.root)  # shared with the other commands
+    # source/ exactly as the last build validated it: no need to read it again; the
+    # articles that changed bundles show are loaded from the parse cache when needed.
+    files = _source_files(project)
+    file_hashes = {display: stamps.of(display) for display in files}
+    known = state.sources
+    if known and known.get("files") == file_hashes:
+        articles = known["articles"]  # [[id, path], ...], sorted by id
+        site = load_site(project.root, roles)
+        sources = _PartialSources(project.root, site, known["digest"], articles, parsed, roles)
+    else:
+        # Validated, then loaded from the parse cache where they are evaluated (_evaluate_job);
+        # an article file with the bytes the last build validated is valid still.
+        validated = ({path: (known["files"].get(path), article_id) for article_id, path in known["articles"]}
+                     if known and "articles" in known else None)
+        site, articles, source_digest = validate_sources(project.root, roles, parsed, validated)
+        parsed.flush()
+        if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
+            shutil.rmtree(cache_dir / "parsed", ignore_errors=True)
+        sources = _PartialSources(project.root, site, source_digest, articles, parsed, roles)
+        # The locale folders validated before stay known: source/ says nothing about them,
+        # and validating 20 folder names again imports langcodes' tables (0.15 s).
+        known = {"files": file_hashes, "articles": articles, "digest": source_digest,
+                 "locale_folders": (known or {}).get("locale_folders")}
+    shard = bool(locale_tags)
+    locales, problems = project.select_locales(locale_tags or [], known.get("locale_folders"))
+    if project.config.checks:  # a bad [tool.pipeline.checks] fails before dist/ is touched
+        from pipeline.qa import validate_policy
+
+        validate_policy(project.config, locales)
+    if not shard:
+        known = {**known, "locale_folders": {l.folder: l.tag for l in locales}}
+    result = BuildResult(problems=list(problems))
+    dist = project.dist_dir
+    dist_prefix = str(dist) + os.sep
+    building = [SOURCE_TAG, *(l.tag for l in locales)]
+
+    def known_manifest() -> "_KnownManifest | None":
+        if shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST):
+            return None
+        return _KnownManifest(state, state.outputs["head"])
+
+    # A build without a state makes every bundle again (unless it is a shard, which keeps the
+    # other shards' records from the manifest on disk).
+    out = OutputDir(dist, known_manifest, everything=None if shard or state.has_bundles else sources.digest)
+
+    # What each bundle is made of, and which ones must be evaluated again: a locale's rows at a
+    # time (the state is on disk: docs/performance.md, "Memory").
+    site_source = file_hashes["source/site.yaml"]
+    article_ids = [sys.intern(article_id) for article_id, _ in articles]
+    hashes = {article_id: f"{file_hashes[path]}:{site_source}" for article_id, path in articles}
+    shared_of: dict[str, tuple[str, str]] = {}  # tag: (its locale folder, the key part its bundles share)
+    dirty: dict[str, list[str]] = {}
+    # Locales with a file of dist/ whose stat changed but whose bytes did not (a copied or
+    # restored dist/): their rows are saved with the new stats.
+    refreshed: set[str] = set()
+    added = removed = stamps_changed = False
+    for locale in [None, *locales]:
+        tag = SOURCE_TAG if locale is None else locale.tag
+        if locale is None:
+            shared = "source"
+            folder = ""
         else:
-            # Validated, then loaded from the parse cache where they are evaluated (_evaluate_job);
-            # an article file with the bytes the last build validated is valid still.
-            validated = ({path: (known["files"].get(path), article_id) for article_id, path in known["articles"]}
-                         if known and "articles" in known else None)
-            site, articles, source_digest = validate_sources(project.root, roles, parsed, validated)
-            parsed.flush()
-            if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
-                shutil.rmtree(cache_dir / "parsed", ignore_errors=True)
-            sources = _PartialSources(project.root, site, source_digest, articles, parsed, roles)
-            # The locale folders validated before stay known: source/ says nothing about them,
-            # and validating 20 folder names again imports langcodes' tables (0.15 s).
-            known = {"files": file_hashes, "articles": articles, "digest": source_digest,
-                     "locale_folders": (known or {}).get("locale_folders")}
-        shard = bool(locale_tags)
-        locales, problems = project.select_locales(locale_tags or [], known.get("locale_folders"))
-        if project.config.checks:  # a bad [tool.pipeline.checks] fails before dist/ is touched
-            from pipeline.qa import validate_policy
-
-            validate_policy(project.config, locales)
-        if not shard:
-            known = {**known, "locale_folders": {l.folder: l.tag for l in locales}}
-        result = BuildResult(problems=list(problems))
-        dist = project.dist_dir
-        dist_prefix = str(dist) + os.sep
-        def known_manifest() -> tuple | None:
-            if shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST):
-                return None
-            bundles = state.bundles
-            order = _kept_order(state.outputs.get("order"), bundles)  # the last manifest's, when it fits
-            # Each record as the last manifest lists it, encoded when written: a bundle's Kept changes
-            # its record in this build (a page rendered again) only after it is retracted.
-            return state.outputs["head"], order, _Encoded(bundles)
-
-        # A build without a state makes every bundle again (unless it is a shard, which keeps the
-        # other shards' records from the manifest on disk).
-        out = OutputDir(dist, known_manifest, everything=None if shard or state.bundles else sources.digest)
-
-        # What each bundle is made of, and which ones must be evaluated again.
-        site_source = file_hashes["source/site.yaml"]
-        hashes = {article_id: f"{file_hashes[path]}:{site_source}" for article_id, path in articles}
-        # The keys of the bundles to evaluate again (a bundle the state does not know has none
-        # until a worker has read its PO file); an unchanged bundle's key is compared and let go
-        # (21,000 of them took 6 MB).
-        keys: dict[str, str] = {}
-        previous = state.bundles
-        shared_of: dict[str, tuple[str, str]] = {}  # tag: (its locale folder, the key part its bundles share)
-        entries: dict[str, Kept] = {}
-        dirty: dict[str, list[str]] = {}
-        # Locales with a file of dist/ whose stat changed but whose bytes did not (a copied or
-        # restored dist/): their state is saved with the new stats.
-        refreshed: set[str] = set()
-        for locale in [None, *locales]:
-            tag = SOURCE_TAG if locale is None else locale.tag
-            if locale is None:
-                shared = "source"
-                folder = ""
-            else:
-                folder = f"locales/{locale.folder}"
-                shared = digest(stamps.of(f"{folder}/LC_MESSAGES/{SITE_DOMAIN}.po"),
-                                stamps.of(f"{folder}/glossary.yaml"), stamps.of(f"{folder}/reviews.yaml"))
-            shared_of[tag] = (folder, shared)
-            for article_id, _ in articles:
-                bundle_id = sys.intern(f"{tag}/{article_id}")  # the state's str (BuildState.load)
-                prev = previous.get(bundle_id)
-                if locale is not None and prev is None:
-                    # Nothing to compare its key with: it is evaluated anyway, and the worker that
-                    # reads its PO file stamps it (a cold build reads 20,000 files once, not twice).
-                    # Nor is its id kept: the workers are forked after this loop, with its memory.
-                    dirty.setdefault(tag, []).append(article_id)
-                    continue
-                own = "" if locale is None else stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")
-                # env is the same for every key (a changed env discards the whole state).
-                key = f"{hashes[article_id]}:{shared}:{own}"
-                if prev is not None and prev.key == key:
-                    if prev.status == BLOCKED or file_stat(f"{dist_prefix}{bundle_id}.json") == prev.json_stat:
-                        entries[bundle_id] = prev
-                        continue
-                    stat = verified_stat(f"{dist_prefix}{bundle_id}.json", prev.json_sha)
-                    if stat is not None:
-                        prev.json_stat = stat
-                        refreshed.add(tag)
-                        entries[bundle_id] = prev
-                        continue
-                keys[bundle_id] = key
+            folder = f"locales/{locale.folder}"
+            shared = digest(stamps.of(f"{folder}/LC_MESSAGES/{SITE_DOMAIN}.po"),
+                            stamps.of(f"{folder}/glossary.yaml"), stamps.of(f"{folder}/reviews.yaml"))
+        shared_of[tag] = (folder, shared)
+        rows = state.locale_rows(tag)
+        new_stamps: list[tuple[str, bytes | None]] = []
+        new_stats: list[tuple[str, bytes]] = []
+        for article_id in article_ids:
+            prev = rows.pop(article_id, None)
+            if prev is None:
+                # Nothing to compare its key with: it is evaluated anyway, and the worker that
+                # reads its PO file stamps it (a cold build reads 20,000 files once, not twice).
+                added = True
                 dirty.setdefault(tag, []).append(article_id)
-
-        def key_of(bundle_id: str) -> str:
-            """A bundle's key; for one evaluated without, from the stamp the worker made."""
-            key = keys.get(bundle_id)
-            if key is None:
-                tag, article_id = bundle_id.split("/", 1)
-                folder, shared = shared_of[tag]
-                own = stamps.of(f"{folder}/LC_MESSAGES/{article_id}.po")  # recorded by the worker: no I/O
-                key = f"{hashes[article_id]}:{shared}:{own}"
-            return key
-
-        dirty_count = sum(len(v) for v in dirty.values())
-        workers = _workers(jobs, dirty_count)
-        # Jobs by slice of articles, then locale: a worker takes the same articles in several
-        # locales in a row, and loads them from the parse cache once (see _evaluate_job).
-        evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB])
-                    for start, tag, ids in sorted((start, tag, ids) for tag, ids in dirty.items()
-                                                  for start in range(0, len(ids), ARTICLES_PER_JOB))]
-        jobs_total = [len(evaluate), 0]
-        done = [0]
-
-        def tick() -> None:
-            done[0] += 1
-            if progress:
-                progress(done[0], max(jobs_total[0] + jobs_total[1], done[0]))
-
-        index_tags: set[str] = set()  # locales with a bundle whose title or status changed: their index lists
-        status_changed = False  # a bundle was published or blocked: the files dist/ should hold changed
-        from pipeline.bundle.html import use_bytecode_cache
-
-        use_bytecode_cache(cache_dir / "templates")
-        _CONTEXT.update(project=project, sources=sources)
-        pool = _Pool()
-        try:
-            # Round 1: the gate and the JSON bundles of what changed, some articles of a locale a job.
-            out.retract({f"{tag}/{a}" for tag, ids in evaluate for a in ids})
-            # What is wrong in the catalogues read (edited msgids, Plural-Forms, the glossary): each
-            # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
-            # Only owners with a problem are listed: the others read again are known from entries.
-            found_problems: dict[str, list[Problem]] = {}
-            # strict: each generator is run to its end (where a pool of its own is shut down).
-            for (tag, ids), (found, written, job_problems, facts) in zip(
-                    evaluate, _run(_evaluate_job, evaluate, workers, tick, pool), strict=True):
-                KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
-                KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
-                for relative, stamp in facts["stamps"].items():
-                    stamps.record(relative, stamp)
-                out.written.extend(written)
-                if job_problems:
-                    folder = shared_of[tag][0]
-                    owners = {f"{folder}/LC_MESSAGES/{article_id}.po": article_id for article_id in ids}
-                    for problem in job_problems:  # each job reads its locale's site.po and glossary again
-                        article_id = owners.get(problem.path or "")
-                        owned = found_problems.setdefault(tag if article_id is None else f"{tag}/{article_id}", [])
-                        if problem not in owned:
-                            owned.append(problem)
-                for item in found:
-                    bundle_id = sys.intern(record_id(item["record"]))  # the str the loop above made
-                    before = previous.get(bundle_id)
-                    if before is None or before.status != item["record"]["status"]:
-                        index_tags.add(tag)
-                        status_changed = True
-                    elif before.title != item["title"]:
-                        index_tags.add(tag)
-                    entries[bundle_id] = Kept.evaluated(key_of(bundle_id), item["record"], item["title"],
-                                                        item["json_stat"])
-            keys.clear()  # each evaluated bundle's key is in its entry now
-
-            # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles.
-            sources.keep_only(())
-            old = out.old_manifest if shard else None  # the other shards' records: never retracted here
-            kept_old = [b for b in (out.listed if old else []) if b["locale"] not in
-                        {SOURCE_TAG, *(l.tag for l in locales)} and files_intact(dist, b)]
-            published: dict[str, list[str]] = {}
-            for record in kept_old:
-                if record["status"] == PUBLISHED:
-                    published.setdefault(record["article"], []).append(record["locale"])
-            for entry in entries.values():  # entry.article and entry.locale: strs shared, not split out again
-                if entry.status == PUBLISHED:
-                    published.setdefault(entry.article, []).append(entry.locale)
-            switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
-            # One str for each switcher: the state keeps each page's with it (see html_key below).
-            spelled: dict[tuple[str, ...], str] = {}
-            joined = {article: spelled.setdefault(tags, ",".join(tags)) for article, tags in switchers.items()}
-            renders: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-            for entry in entries.values():
-                if entry.status != PUBLISHED:
+                continue
+            prev_key, status, json_stat, json_sha, po_stamp = prev
+            own = ""
+            if locale is not None:
+                stamp = stamps.po(f"{folder}/LC_MESSAGES/{article_id}.po", po_stamp)
+                own = "-" if stamp is None else stamp[:HASH].hex()
+                if stamp != po_stamp:
+                    new_stamps.append((article_id, stamp))
+            # env is the same for every key (a changed env discards the whole state).
+            if prev_key == bundle_key(hashes[article_id], shared, own):
+                if status == BLOCKED or file_stat(f"{dist_prefix}{tag}/{article_id}.json") == json_stat:
                     continue
-                locale, article = entry.locale, entry.article
-                # What the page is made of: its bundle and its switcher; as a pair of strs shared with
-                # the entry and the other pages (the state holds 21,000), not one str of both.
-                html_key = (entry.json_sha, joined[article])
-                if entry.html_key == html_key and entry.html_path:
-                    if file_stat(dist_prefix + entry.html_path) == entry.html_stat:
-                        continue
-                    stat = verified_stat(dist_prefix + entry.html_path, entry.page_sha256())
-                    if stat is not None:
-                        entry.html_stat = stat
-                        refreshed.add(locale)
-                        continue
-                entry.html_key = html_key
-                renders.setdefault(locale, []).append((article, switchers[article]))
-            render = [(tag, items) for tag, items in sorted(renders.items())]
-            jobs_total[1] = len(render)
-            out.retract({f"{tag}/{a}" for tag, items in render for a, _ in items})
-            for (tag, _), (found, written) in zip(
-                    render, _run(_render_job, render, _workers(jobs, sum(len(i) for _, i in render)), tick, pool),
-                    strict=True):
-                out.written.extend(written)
-                for item in found:
-                    entry = entries[f"{tag}/{item['article']}"]
-                    entry.with_page(item["html"])
-                    entry.html_stat = item["html_stat"]
-            rendered_tags = {tag for tag, _ in render}
-            del published, renders, render  # 21,000 items each in a cold build
-        finally:
-            pool.close()
-            _CONTEXT.clear()
-
-        # The problems of what this build did not read again are the ones the last build found:
-        # a warning is printed by every build until it is fixed, not only by the one that read it.
-        building = {SOURCE_TAG, *(l.tag for l in locales)}
-        evaluated_tags = {tag for tag, _ in evaluate}
-
-        def read_again(owner: str) -> bool:
-            """Whether this build read the owner's file again: a bundle it evaluated, or a locale."""
-            if "/" not in owner:
-                return owner in evaluated_tags
-            entry = entries.get(owner)
-            return entry is not None and entry is not previous.get(owner)
-
-        problems_kept = {owner: listed for owner, listed in state.outputs.get("problems", {}).items()
-                         if not read_again(owner) and (owner in building or owner in entries
-                                                       or shard and owner.split("/", 1)[0] not in building)}
-        problems_kept.update((owner, tuple(listed)) for owner, listed in found_problems.items() if listed)
-        reported = {problem for owner, listed in problems_kept.items() if owner.split("/", 1)[0] in building
-                    for problem in listed}
-        result.problems.extend(sorted(reported, key=lambda p: (p.path or "", p.line or 0, p.message, p.hint or "")))
-
-        same_bundles = set(entries) == set(previous)  # no bundle added or gone
-        records = [e.record for e in entries.values()]
-        if kept_old:
-            all_records = sorted([*kept_old, *records], key=lambda r: (r["article"], r["locale"]))
-            order = [record_id(r) for r in all_records]
-        else:
-            order = _kept_order(state.outputs.get("order"), entries)
-            all_records = [entries[b].record for b in order]
-        # A folder of dist/ whose mtime is the one the last build recorded (and older than that
-        # build by the racy margin) holds the same names; with the same bundles expected, it
-        # holds no stale file. Listing 20 folders of 2,000 names costs a tenth of a second.
-        same_listing = set()
-        if not shard and not status_changed and same_bundles:
-            limit = state.saved_ns - RACY_NS
-            for name, mark in state.outputs.get("folders", {}).items():
-                if mark < limit and file_mtime(dist_prefix + name) == mark:
-                    same_listing.add(name)
-        expected = {info["path"] for r in kept_old for info in r["files"].values()}
-        for bundle_id, entry in entries.items():
-            if entry.status == PUBLISHED and bundle_id.split("/", 1)[0] not in same_listing:
-                expected.update((f"{bundle_id}.json", entry.html_path))
-        stale = stale_files(dist, expected, None if not shard else {SOURCE_TAG, *(l.tag for l in locales)},
-                            skip=same_listing)
-        del expected
-        if stale:
-            out.retract({"/".join(p.split("/")[:2]).removesuffix(".json").removesuffix(".html") for p in stale})
-            for path in stale:
-                out.remove(path)
-            remove_empty_folders(dist)
-        selection = sorted(l.tag for l in locales) if shard else None
-        outputs = {"selection": selection, "source": sources.digest, "bundles": len(all_records)}
-        # Nothing evaluated, rendered or removed, and the index and manifest are the files the
-        # last build of this selection wrote: they would come out the same, so skip them.
-        last = {k: v for k, v in state.outputs.items()
-                if k not in ("index_sections", "index_heading", "languages", "chains", "head", "folders", "order",
-                             "problems")}
-        untouched = (not evaluate and not rendered_tags and not stale and same_bundles
-                     and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
-        if not untouched:
-            sections = dict(state.outputs.get("index_sections", {}))
-            heading = sources.site.labels["articles"].text
-            same_lists = same_bundles and not stale and not shard  # but for the locales in index_tags
-            if (same_lists and not index_tags and state.outputs.get("index_heading") == heading
-                    and state.outputs.get("index") == file_stat(dist / INDEX)):
-                index_bytes = (dist / INDEX).read_bytes()  # the same titles and statuses: the same page
+                stat = verified_stat(f"{dist_prefix}{tag}/{article_id}.json", json_sha)
+                if stat is not None:
+                    new_stats.append((article_id, stat))
+                    refreshed.add(tag)
+                    continue
+            dirty.setdefault(tag, []).append(article_id)
+        if new_stamps:
+            state.set_po_stamps(tag, new_stamps)
+            stamps_changed = True
+        if new_stats:
+            state.set_json_stats(tag, new_stats)
+        if rows:  # articles gone
+            state.delete(tag, list(rows))
+            removed = True
+        del rows
+    others = False  # the state has bundles of locales this build does not make
+    for tag in state.tags():
+        if tag not in shared_of:
+            if shard:
+                others = True
             else:
-                index_bytes = index_page(heading, all_records,
-                                         lambda bundle_id: e.title if (e := entries.get(bundle_id)) is not None else None,
-                                         dist, sections, only=index_tags if same_lists else None)
-            if fsutil.differs(dist / INDEX, index_bytes):
-                out.retract(set(), index=True)  # the manifest lists the index's hash: retract it first
-                out.write(INDEX, index_bytes)
-            manifest = manifest_document(sources.digest, all_records, index_bytes, [l.tag for l in locales])
-            if shard and old:
-                merged = {**old.get("locales", {}), **manifest["locales"]}
-                manifest["locales"] = {k: v for k, v in merged.items() if any(r["locale"] == k for r in all_records)}
-            old_fragments = {record_id(record): dumps(record).decode("utf-8")[:-1] for record in kept_old}
-            out.write_chunks(MANIFEST, manifest_chunks(manifest, (entries[b].encoded() if b in entries
-                                                                  else old_fragments[b] for b in order)))
-            outputs.update(index_sections=sections, index_heading=heading, languages=dict(KNOWN_LANGUAGES),
-                           chains=dict(KNOWN_CHAINS),
-                           head={k: v for k, v in manifest.items() if k != "bundles"})
-            outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST),
-                           folders=folder_marks(dist), order=order, problems=problems_kept)
+                state.delete(tag)
+                removed = True
 
-        new_stamps = {**(state.stamps if shard else {}), **stamps.now}
-        if not untouched or new_stamps != state.stamps or known != state.sources or refreshed:
-            keep = {k: v for k, v in previous.items() if shard and k not in entries}  # other shards' bundles
-            keep.update(entries)
-            changed = (evaluated_tags | rendered_tags | refreshed
-                       if same_bundles and state.env == env else None)
-            state.save(env, new_stamps, keep, outputs if not untouched else state.outputs, known, changed)
-        result.bundles = all_records if not kept_old else sorted(records, key=lambda r: (r["article"], r["locale"]))
-        result.written = sorted(set(out.written))
-        result.removed = out.removed
+    def key_of(tag: str, article_id: str, stamp: bytes | None) -> bytes:
+        folder, shared = shared_of[tag]
+        own = "" if tag == SOURCE_TAG else "-" if stamp is None else stamp[:HASH].hex()
+        return bundle_key(hashes[article_id], shared, own)
+
+    dirty_count = sum(len(v) for v in dirty.values())
+    workers = _workers(jobs, dirty_count)
+    # Jobs by slice of articles, then locale: a worker takes the same articles in several
+    # locales in a row, and loads them from the parse cache once (see _evaluate_job).
+    evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB])
+                for start, tag, ids in sorted((start, tag, ids) for tag, ids in dirty.items()
+                                              for start in range(0, len(ids), ARTICLES_PER_JOB))]
+    jobs_total = [len(evaluate), 0]
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        if progress:
+            progress(done[0], max(jobs_total[0] + jobs_total[1], done[0]))
+
+    index_tags: set[str] = set()  # locales with a bundle whose title or status changed: their index lists
+    status_changed = False  # a bundle was published or blocked: the files dist/ should hold changed
+    from pipeline.bundle.html import use_bytecode_cache
+
+    use_bytecode_cache(cache_dir / "templates")
+    _CONTEXT.update(project=project, sources=sources)
+    pool = _Pool()
+    kept_old: list[dict] = []
+    try:
+        # Round 1: the gate and the JSON bundles of what changed, some articles of a locale a job.
+        out.retract((tag, a) for tag, ids in evaluate for a in ids)
+        # What is wrong in the catalogues read (edited msgids, Plural-Forms, the glossary): each
+        # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
+        # Only owners with a problem are listed: the others read again are known from the state.
+        found_problems: dict[str, list[Problem]] = {}
+        # strict: each generator is run to its end (where a pool of its own is shut down).
+        for (tag, ids), (found, written, job_problems, facts) in zip(
+                evaluate, _run(_evaluate_job, evaluate, workers, tick, pool), strict=True):
+            KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
+            KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
+            folder = shared_of[tag][0]
+            po_of = {f"{folder}/LC_MESSAGES/{article_id}.po": article_id for article_id in ids}
+            po_stamps: dict[str, bytes] = {}
+            for relative, stamp in facts["stamps"].items():
+                if relative in po_of:
+                    po_stamps[po_of[relative]] = stamp
+                else:
+                    stamps.record(relative, stamp)
+            out.record_written(written)
+            for problem in job_problems:  # each job reads its locale's site.po and glossary again
+                article_id = po_of.get(problem.path or "")
+                owned = found_problems.setdefault(tag if article_id is None else f"{tag}/{article_id}", [])
+                if problem not in owned:
+                    owned.append(problem)
+            rows = []
+            for item in found:
+                article_id = item["record"]["article"]
+                before = state.get(tag, article_id) if state.has_bundles else None
+                if before is None or before.status != item["record"]["status"]:
+                    index_tags.add(tag)
+                    status_changed = True
+                elif before.title != item["title"]:
+                    index_tags.add(tag)
+                stamp = None
+                if tag != SOURCE_TAG:
+                    stamp = po_stamps.get(article_id)
+                    if stamp is None:  # not read (missing): stamped here, '-' when it is
+                        stamp = stamps.po(f"{folder}/LC_MESSAGES/{article_id}.po", None)
+                rows.append((Kept.evaluated(key_of(tag, article_id, stamp), item["record"], item["title"],
+                                            item["json_stat"]), stamp))
+            state.put(rows)
+            del rows, found
+            if po_stamps:
+                stamps_changed = True
+
+        # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles.
+        sources.keep_only(())
+        old = out.old_manifest if shard else None  # the other shards' records: never retracted here
+        kept_old = [b for b in (out.listed if old else []) if b["locale"] not in shared_of and files_intact(dist, b)]
+        published: dict[str, list[str]] = {}
+        for record in kept_old:
+            if record["status"] == PUBLISHED:
+                published.setdefault(record["article"], []).append(record["locale"])
+        interned = {tag: tag for tag in building}
+        for article, tag in state.published(building if shard else None):
+            published.setdefault(article, []).append(interned.get(tag) or sys.intern(tag))
+        switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
+        del published
+        # One str for each switcher: the state keeps each page's with it.
+        spelled: dict[tuple[str, ...], str] = {}
+        joined = {article: spelled.setdefault(tags, ",".join(tags)) for article, tags in switchers.items()}
+        render: list[tuple[str, list[str], dict]] = []
+        article_of = {article_id: article_id for article_id in article_ids}
+        for tag in sorted(building):
+            items: list[str] = []
+            stats: list[tuple[str, bytes]] = []
+            for article, json_sha, html_json_sha, html_switcher, html_path, html_stat, html_sha, fragment in \
+                    state.pages(tag):
+                # What the page is made of: its bundle and its switcher.
+                if html_json_sha == json_sha and html_switcher == joined[article] and html_path:
+                    if file_stat(dist_prefix + html_path) == html_stat:
+                        continue
+                    if fragment is not None:  # the record is kept encoded: the page's hash is in it
+                        html_sha = (json.loads(fragment)["files"].get("html") or {}).get("sha256")
+                    stat = verified_stat(dist_prefix + html_path, html_sha)
+                    if stat is not None:
+                        stats.append((article, stat))
+                        refreshed.add(tag)
+                        continue
+                items.append(article_of.get(article) or article)
+            if stats:
+                state.set_html_stats(tag, stats)
+            if items:
+                render.append((tag, items, switchers))
+        jobs_total[1] = len(render)
+        out.retract((tag, a) for tag, items, _ in render for a in items)
+        for (tag, _, _), (found, written) in zip(
+                render, _run(_render_job, render, _workers(jobs, sum(len(i) for _, i, _ in render)), tick, pool),
+                strict=True):
+            out.record_written(written)
+            pages = []
+            for item in found:
+                entry = state.get(tag, item["article"])
+                entry.html_key = (entry.json_sha, joined[entry.article])
+                entry.with_page(item["html"])
+                entry.html_stat = item["html_stat"]
+                pages.append(entry)
+            state.set_pages(pages)
+            del found, pages
+        rendered_tags = {tag for tag, _, _ in render}
+        del render
+    finally:
+        pool.close()
+        _CONTEXT.clear()
+
+    # The problems of what this build did not read again are the ones the last build found:
+    # a warning is printed by every build until it is fixed, not only by the one that read it.
+    evaluated: dict[str, set[str]] = {}  # made when asked: few owners have a problem
+
+    def read_again(owner: str) -> bool:
+        """Whether this build read the owner's file again: a bundle it evaluated, or a locale."""
+        tag, _, article_id = owner.partition("/")
+        if tag not in dirty:
+            return False
+        if not article_id:
+            return True
+        if tag not in evaluated:
+            evaluated[tag] = set(dirty[tag])
+        return article_id in evaluated[tag]
+
+    def current(owner: str) -> bool:
+        tag, _, article_id = owner.partition("/")
+        return tag in shared_of and (not article_id or article_id in hashes)
+
+    problems_kept = {owner: listed for owner, listed in state.outputs.get("problems", {}).items()
+                     if not read_again(owner) and (current(owner)
+                                                   or shard and owner.split("/", 1)[0] not in shared_of)}
+    problems_kept.update((owner, tuple(listed)) for owner, listed in found_problems.items() if listed)
+    reported = {problem for owner, listed in problems_kept.items() if owner.split("/", 1)[0] in shared_of
+                for problem in listed}
+    result.problems.extend(sorted(reported, key=lambda p: (p.path or "", p.line or 0, p.message, p.hint or "")))
+
+    same_bundles = not added and not removed and not others  # the bundles the last build made, no more
+    # A folder of dist/ whose mtime is the one the last build recorded (and older than that
+    # build by the racy margin) holds the same names; with the same bundles expected, it
+    # holds no stale file. Listing 20 folders of 2,000 names costs a tenth of a second.
+    same_listing = set()
+    if not shard and not status_changed and same_bundles:
+        limit = state.saved_ns - RACY_NS
+        for name, mark in state.outputs.get("folders", {}).items():
+            if mark < limit and file_mtime(dist_prefix + name) == mark:
+                same_listing.add(name)
+    old_files: dict[str, set[str]] = {}  # other shards' files, by folder
+    for record in kept_old:
+        for info in record["files"].values():
+            folder, _, name = info["path"].partition("/")
+            old_files.setdefault(folder, set()).add(name)
+
+    def expected(folder: str) -> set[str]:
+        names = state.expected_files(folder) if folder in shared_of else set()
+        return names | old_files.get(folder, set())
+
+    stale = stale_files(dist, expected, None if not shard else set(shared_of), skip=same_listing)
+    if stale:
+        out.retract(sorted({(p.split("/")[0], p.split("/")[1].removesuffix(".json").removesuffix(".html"))
+                            for p in stale if p.count("/") == 1}))
+        for path in stale:
+            out.remove(path)
+        remove_empty_folders(dist)
+    selection = sorted(shared_of) if shard else None
+    total = state.count() if not shard else None
+    outputs = {"selection": selection, "source": sources.digest, "bundles": total}
+    # Nothing evaluated, rendered or removed, and the index and manifest are the files the
+    # last build of this selection wrote: they would come out the same, so skip them.
+    last = {k: v for k, v in state.outputs.items()
+            if k not in ("index_heading", "languages", "chains", "head", "folders", "problems")}
+    untouched = (not evaluate and not rendered_tags and not stale and same_bundles
+                 and last == {**outputs, "index": file_stat(dist / INDEX), "manifest": file_stat(dist / MANIFEST)})
+    if not untouched:
+        heading = sources.site.labels["articles"].text
+        same_lists = same_bundles and not stale and not shard  # but for the locales in index_tags
+        if (same_lists and not index_tags and state.outputs.get("index_heading") == heading
+                and state.outputs.get("index") == file_stat(dist / INDEX)):
+            index_record = index_record_of(dist / INDEX)  # the same titles and statuses: the same page
+        else:
+            index_record = write_index(state, out, dist, heading, building if shard else None, kept_old,
+                                        index_tags if same_lists else None)
+        tags = [SOURCE_TAG, *(l.tag for l in locales)]
+        manifest = dict(unfinished_manifest(sources.digest), complete=True, index=index_record)
+        listed_tags = {tag for tag in state.tags() if not shard or tag in shared_of}
+        listed_tags.update(r["locale"] for r in kept_old)
+        manifest["locales"] = locales_section(ordered_tags([*tags, *listed_tags]))
+        if shard and old:
+            merged = {**old.get("locales", {}), **manifest["locales"]}
+            manifest["locales"] = {k: v for k, v in merged.items() if k in listed_tags}
+        out.write_chunks(MANIFEST, manifest_chunks(manifest, _records(state, building if shard else None, kept_old)))
+        state.list_all()
+        outputs.update(index_heading=heading, languages=dict(KNOWN_LANGUAGES), chains=dict(KNOWN_CHAINS))
+        if not shard:  # a shard's manifest lists other shards' records, which the state does not hold
+            outputs["head"] = {k: v for k, v in manifest.items() if k != "bundles"}
+        outputs.update(index=file_stat(dist / INDEX), manifest=file_stat(dist / MANIFEST),
+                       folders=folder_marks(dist), problems=problems_kept)
+    new_stamps = {**(state.stamps if shard else {}), **stamps.now}
+    if (not untouched or stamps_changed or new_stamps != state.stamps or known != state.sources or refreshed
+            or state.env != env):
+        state.save(env, new_stamps, outputs if not untouched else state.outputs, known)
+    result.published_count, result.blocked = _summary(state, building if shard else None)
+    result.manifest = dist / MANIFEST
+    result.selection = set(shared_of) if shard else None
+    result.written = sorted(set(out.written))
+    result.removed = out.removed
     return result
 
 
-class _Encoded:
-    """The encoded records of kept bundles, by id, made when asked for (never all at once)."""
-
-    __slots__ = ("bundles",)
-
-    def __init__(self, bundles: dict[str, Kept]) -> None:
-        self.bundles = bundles
-
-    def __contains__(self, bundle_id: str) -> bool:
-        return bundle_id in self.bundles
-
-    def __getitem__(self, bundle_id: str) -> str:
-        return self.bundles[bundle_id].encoded()
+def _records(state: BuildState, tags: list[str] | None, kept_old: list[dict]) -> Iterator[str]:
+    """The manifest's records, encoded, by article then locale: the state's (of ``tags``), and
+    the other shards' kept from the manifest on disk."""
+    ours = ((article, locale, record) for article, locale, record in state.records(tags))
+    if not kept_old:
+        return (record for _, _, record in ours)
+    theirs = sorted((r["article"], r["locale"], dumps(r).decode("utf-8")[:-1]) for r in kept_old)
+    return (record for _, _, record in heapq.merge(ours, theirs))
 
 
-def _kept_order(order: list[str] | None, bundles: dict) -> list[str]:
-    """The bundle ids in manifest order (by article, then locale): ``order`` (the last
-    build's) when it lists exactly ``bundles``, else sorted again."""
-    if order is not None and len(order) == len(bundles) and all(map(bundles.__contains__, order)):
-        return order
-    return sorted(bundles, key=lambda b: b.split("/", 1)[::-1])
+def _summary(state: BuildState, tags: list[str] | None) -> tuple[int, list[dict]]:
+    """How many bundles are published, and the blocked ones' records (the command line lists them)."""
+    wanted = None if tags is None else set(tags)
+    return state.published_count(wanted), state.blocked_records(wanted)
+
+
+class _KnownManifest:
+    """The manifest on disk as the last build wrote it: its fields but the bundles, and the
+    state's rows it lists (``listed``), which a build changes only after retracting them."""
+
+    def __init__(self, state: BuildState, head: dict) -> None:
+        self.state = state
+        self.head = head
+
+    def unlist(self, pairs: Iterable[tuple[str, str]]) -> set[str]:
+        """Stop listing these bundles; the locales of those that were listed."""
+        tags: set[str] = set()
+        for tag, group in itertools.groupby(pairs, key=lambda pair: pair[0]):
+            if self.state.unlist(tag, (article for _, article in group)):
+                tags.add(tag)
+        return tags
+
+    def tags(self) -> set[str]:
+        return self.state.listed_tags()
+
+    def records(self) -> Iterator[str]:
+        return (record for _, _, record in self.state.records(listed=True))
 
 
 def file_mtime(path: str) -> int | None:

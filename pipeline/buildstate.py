@@ -15,7 +15,7 @@ reuse is keyed by content, never by time alone:
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import hashlib
 import json
 import os
@@ -23,13 +23,13 @@ import pickle
 import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from pipeline import fsutil
 
-STATE_VERSION = 9
+STATE_VERSION = 10
 HASH = fsutil.STAMP_HASH
 RACY_NS = 2_000_000_000
 
@@ -133,6 +133,21 @@ class Stamps:
             return "-"
         self.now[relative] = stamp
         return stamp[:HASH].hex()
+
+    def po(self, relative: str, previous: bytes | None) -> bytes | None:
+        """The stamp of an article's PO file, which the build keeps with its bundle rather than
+        here: ``previous`` (its bundle's) while the file is untouched; None if it is missing."""
+        path = self.root_prefix + relative
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if previous is not None and previous[HASH:] == fsutil.pack_stat(st) and st.st_ctime_ns < self.limit:
+            return previous
+        try:
+            return fsutil.read_stamped(path)[1]
+        except OSError:
+            return None
 
     def record(self, relative: str, stamp: bytes) -> None:
         """Take the stamp a worker made of a file it read (:func:`pipeline.fsutil.read_stamped`)."""
@@ -468,92 +483,280 @@ class Kept(Mapping):
         return cls(*saved, article, locale)
 
 
-def _dump(data, handle) -> None:
-    """Pickle ``data`` straight into ``handle``, without the pickler's memo.
+# A bundle's row: its locale and article, what :meth:`Kept.saved` gives (the page's key as two
+# columns) and the stamp of its own PO file. Its manifest record, as the manifest lists it, is
+# in a table of its own, in manifest order, with whether the manifest on disk lists it: the
+# rows a build goes over for its keys stay narrow (a row with its record did not fit a page,
+# and the state of 21,000 bundles took 100 MB), and the manifest is read in the order it is written.
+_KEPT_COLUMNS = ("key", "title", "json_stat", "html_json_sha", "html_switcher", "html_stat", "status", "json_sha",
+                 "html_path", "fragment", "coverage", "review_state", "json_size", "html_sha", "html_size")
+_SCHEMA = f"""
+CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;
+CREATE TABLE bundles (locale TEXT NOT NULL, article TEXT NOT NULL, {", ".join(_KEPT_COLUMNS)}, po_stamp BLOB,
+                      PRIMARY KEY (locale, article)) WITHOUT ROWID;
+CREATE TABLE records (article TEXT NOT NULL, locale TEXT NOT NULL, record TEXT NOT NULL, listed INTEGER NOT NULL,
+                      PRIMARY KEY (article, locale)) WITHOUT ROWID;
+CREATE INDEX unlisted ON records (article, locale) WHERE NOT listed;
+CREATE TABLE sections (locale TEXT PRIMARY KEY, key TEXT NOT NULL, html TEXT NOT NULL) WITHOUT ROWID;
+"""
+_ROW = ", ".join(("locale", "article", *_KEPT_COLUMNS))
+_PUT = f"INSERT OR REPLACE INTO bundles ({_ROW}, po_stamp) VALUES ({', '.join('?' * (len(_KEPT_COLUMNS) + 3))})"
+_PUT_RECORD = "INSERT OR REPLACE INTO records (article, locale, record, listed) VALUES (?, ?, ?, 0)"
 
-    The memo (a table of every object written, so that a shared one is written once) held
-    9 MB for the 21,000 stamps and the manifest order, a build's peak memory; the pickle as
-    bytes 4 MB more. The state is a tree of plain values, shared by nothing but equal strings
-    and numbers, so nothing is written twice that loads differently. (``fast`` is the
-    pickler's documented switch for this; a self-referencing value would make it recurse
-    without end, and the state holds none.)"""
-    pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(data)
+
+def bundle_key(*parts: str) -> bytes:
+    """What a bundle is made of (the hashes of its inputs), as the state keeps it: 20 bytes."""
+    return hashlib.blake2b(":".join(parts).encode("utf-8"), digest_size=20).digest()
 
 
 class BuildState:
-    """The last build's record, read leniently: anything unreadable means a cold build.
+    """The last build's record, in one SQLite database (``.pipeline-cache/build-state.sqlite``).
 
-    Pickles, not JSON: at 20,000 bundles they are read three times faster, and they are a
-    cache, never an interface. The bundles are kept in one file per locale, so that a
-    rebuild that changed one locale writes that locale's file and the small main one; each
-    bundle is a flat tuple (:class:`Kept`).
+    A row a bundle, so that a build holds none of them all at once: it goes over a locale's
+    rows at a time, reads and writes the rows of the bundles it makes again, and streams the
+    manifest's records from the table in manifest order (by article, then locale: the index
+    ``bundles_by_article``). Before, the build loaded every bundle into memory (1.5 KB a
+    bundle: 32 MB at 600 bundles, 74 MB at 21,000).
+
+    A build runs in one transaction, committed by :meth:`save` at its end: a build that stops
+    half-way leaves the state of the build before it, as a state saved last always did (its
+    keys and stats no longer match the files that build rewrote, which are made again).
+    Anything unreadable, a damaged or foreign file, another version or another environment
+    (code, templates, configuration) means a cold build: the tables start empty.
+
+    SQLite because it is in Python's standard library, keeps its pages on disk, orders and
+    finds rows by key, and rolls a transaction back when the process dies; a cache, never an
+    interface.
     """
+
+    FILE = "build-state.sqlite"
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.path = directory / "build-state.pickle"
-        self.stamps: dict = {}
-        self.bundles: dict[str, Kept] = {}
+        self.path = directory / self.FILE
+        self.db = None
+        self.stamps: dict = {}  # the stamps of the inputs but the articles' PO files (a row each)
         self.saved_ns = 0
         self.env = ""
         self.outputs: dict = {}
         self.sources: dict = {}
-
-    def _locale_path(self, tag: str) -> Path:
-        return self.directory / f"bundles-{tag}.pickle"
+        self.has_bundles = False
 
     @classmethod
     def load(cls, directory: Path, env: str) -> "BuildState":
+        import sqlite3
+
         state = cls(directory)
-        # Half the time of loading 20,000 records goes to cyclic garbage collections that
-        # find nothing; load without them, then freeze the result out of later collections.
-        gc.disable()
+        for stale in ("build-state.pickle", *(p.name for p in directory.glob("bundles-*.pickle"))):
+            with contextlib.suppress(OSError):  # the state of earlier versions
+                os.unlink(directory / stale)
+        directory.mkdir(parents=True, exist_ok=True)
         try:
-            with open(state.path, "rb") as handle:
-                data = pickle.load(handle)
+            state.db = state._open()
+            meta = dict(state.db.execute("SELECT name, value FROM meta"))
+            data = pickle.loads(meta["state"]) if "state" in meta else None
             if not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("env") != env:
+                state._reset()
                 return state
-            bundles: dict[str, Kept] = {}
-            loaded = Kept.loaded
-            # Bundle ids interned, here and where the build makes them: one str for each, not
-            # one in the state, one in the build's entries and one in the manifest's order.
-            intern = sys.intern
-            for tag in data.get("locales", ()):
-                with open(state._locale_path(tag), "rb") as handle:
-                    bundles.update({intern(bundle_id): loaded(bundle_id, saved)
-                                    for bundle_id, saved in pickle.load(handle).items()})
-        except Exception:  # noqa: BLE001 - a damaged, partial or foreign cache is just a cold start
+            state.has_bundles = state.db.execute("SELECT 1 FROM bundles LIMIT 1").fetchone() is not None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError, AttributeError,
+                ImportError, IndexError):  # damaged, partial or foreign: a cold start
+            state.close()
+            with contextlib.suppress(OSError):
+                os.unlink(state.path)
+            state.db = state._open()
+            state._reset()
             return state
-        finally:
-            gc.enable()
-        gc.freeze()
         state.env = env
         state.stamps = data.get("stamps") or {}
-        state.bundles = bundles
         state.saved_ns = int(data.get("saved_ns") or 0)
         state.outputs = data.get("outputs") or {}
-        if isinstance(state.outputs.get("order"), list):
-            state.outputs["order"] = [sys.intern(bundle_id) for bundle_id in state.outputs["order"]]
         state.sources = data.get("sources") or {}
         return state
 
-    def save(self, env: str, stamps: dict, bundles: dict[str, Kept], outputs: dict, sources: dict,
-             changed: set[str] | None = None) -> None:
-        """Record a build; ``changed``: the locales whose bundles changed (None: all of them)."""
-        by_locale: dict[str, dict] = {}
-        for bundle_id, entry in bundles.items():
-            by_locale.setdefault(bundle_id.split("/", 1)[0], {})[bundle_id] = entry
-        self.directory.mkdir(parents=True, exist_ok=True)
-        for tag, entries in by_locale.items():
-            if changed is None or tag in changed or not self._locale_path(tag).exists():
-                saved = {bundle_id: entry.saved() for bundle_id, entry in entries.items()}
-                fsutil.atomic_write_bytes(self._locale_path(tag), pickle.dumps(saved, pickle.HIGHEST_PROTOCOL),
-                                          durable=False, private=True)
-        for stale in self.directory.glob("bundles-*.pickle"):
-            if stale.name[len("bundles-"):-len(".pickle")] not in by_locale:
-                stale.unlink()
+    def _open(self):
+        import sqlite3
+
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # A cache: a process that dies mid-build leaves the journal, which rolls the build
+        # back; only a crash of the machine itself could leave a damaged file, read as cold.
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("PRAGMA journal_mode=DELETE")
+        if db.execute("SELECT count(*) FROM sqlite_master WHERE name='records'").fetchone()[0] == 0:
+            db.executescript(_SCHEMA)
+        db.execute("BEGIN IMMEDIATE")
+        return db
+
+    def _reset(self) -> None:
+        for table in ("bundles", "records", "sections", "meta"):
+            self.db.execute(f"DELETE FROM {table}")
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(Exception):
+                self.db.rollback()
+            self.db.close()
+            self.db = None
+
+    # Rows -----------------------------------------------------------------------------
+
+    def locale_rows(self, tag: str) -> dict[str, tuple]:
+        """The bundles of one locale, by article: (key, status, json_stat, json_sha, po_stamp)."""
+        return {row[0]: row[1:] for row in self.db.execute(
+            "SELECT article, key, status, json_stat, json_sha, po_stamp FROM bundles WHERE locale=?", (tag,))}
+
+    def tags(self) -> list[str]:
+        return [tag for (tag,) in self.db.execute("SELECT DISTINCT locale FROM bundles")]
+
+    def get(self, tag: str, article: str) -> "Kept | None":
+        row = self.db.execute(f"SELECT {_ROW} FROM bundles WHERE locale=? AND article=?", (tag, article)).fetchone()
+        return None if row is None else _kept(row)
+
+    def put(self, entries: list[tuple["Kept", bytes | None]]) -> None:
+        """Write these bundles' rows, each with the stamp of its own PO file, and their records
+        (which the manifest on disk does not list: they were retracted before they were made)."""
+        self.db.executemany(_PUT, ((e.locale, e.article, *_columns(e), stamp) for e, stamp in entries))
+        self.db.executemany(_PUT_RECORD, ((e.article, e.locale, e.encoded()) for e, _ in entries))
+
+    def set_pages(self, entries: list["Kept"]) -> None:
+        """Write the page fields and the record of bundles whose page was rendered again."""
+        self.db.executemany(
+            "UPDATE bundles SET html_json_sha=?, html_switcher=?, html_stat=?, html_path=?, html_sha=?, html_size=?, "
+            "fragment=? WHERE locale=? AND article=?",
+            ((*(e.html_key or (None, None)), e.html_stat, e.html_path, e.html_sha, e.html_size, e.fragment,
+              e.locale, e.article) for e in entries))
+        self.db.executemany("UPDATE records SET record=? WHERE article=? AND locale=?",
+                            ((e.encoded(), e.article, e.locale) for e in entries))
+
+    def set_po_stamps(self, tag: str, stamps: list[tuple[str, bytes | None]]) -> None:
+        self.db.executemany("UPDATE bundles SET po_stamp=? WHERE locale=? AND article=?",
+                            ((stamp, tag, article) for article, stamp in stamps))
+
+    def set_json_stats(self, tag: str, stats: list[tuple[str, bytes]]) -> None:
+        self.db.executemany("UPDATE bundles SET json_stat=? WHERE locale=? AND article=?",
+                            ((stat, tag, article) for article, stat in stats))
+
+    def set_html_stats(self, tag: str, stats: list[tuple[str, bytes]]) -> None:
+        self.db.executemany("UPDATE bundles SET html_stat=? WHERE locale=? AND article=?",
+                            ((stat, tag, article) for article, stat in stats))
+
+    def delete(self, tag: str, articles: list[str] | None = None) -> None:
+        """Forget a locale's bundles (``articles``: only those)."""
+        if articles is None:
+            self.db.execute("DELETE FROM bundles WHERE locale=?", (tag,))
+            self.db.execute("DELETE FROM records WHERE locale=?", (tag,))
+        else:
+            self.db.executemany("DELETE FROM bundles WHERE locale=? AND article=?", ((tag, a) for a in articles))
+            self.db.executemany("DELETE FROM records WHERE article=? AND locale=?", ((a, tag) for a in articles))
+
+    def published(self, tags: list[str] | None) -> Iterator[tuple[str, str]]:
+        """(article, locale) of every published bundle (of ``tags`` only, when given)."""
+        rows = self.db.execute("SELECT article, locale FROM bundles WHERE status='published'")
+        if tags is None:
+            return iter(rows)
+        wanted = set(tags)
+        return ((article, tag) for article, tag in rows if tag in wanted)
+
+    def published_tags(self) -> set[str]:
+        return {tag for (tag,) in self.db.execute("SELECT DISTINCT locale FROM bundles WHERE status='published'")}
+
+    def published_count(self, tags: list[str] | None) -> int:
+        return sum(count for tag, count in self.db.execute(
+            "SELECT locale, count(*) FROM bundles WHERE status='published' GROUP BY locale")
+            if tags is None or tag in tags)
+
+    def blocked_records(self, tags: list[str] | None) -> list[dict]:
+        """The records of the blocked bundles (of ``tags``), decoded, in manifest order."""
+        return [json.loads(record) for tag, record in self.db.execute(
+            "SELECT records.locale, record FROM bundles JOIN records USING (locale, article) "
+            "WHERE status!='published' ORDER BY records.article, records.locale") if tags is None or tag in tags]
+
+    def pages(self, tag: str) -> list[tuple]:
+        """A locale's published bundles: (article, json_sha, html_json_sha, html_switcher, html_path,
+        html_stat, html_sha, fragment), for the pages' round."""
+        return self.db.execute(
+            "SELECT article, json_sha, html_json_sha, html_switcher, html_path, html_stat, html_sha, fragment "
+            "FROM bundles WHERE locale=? AND status='published'", (tag,)).fetchall()
+
+    def records(self, tags: list[str] | None = None, listed: bool = False) -> Iterator[tuple[str, str, str]]:
+        """(article, locale, record) in manifest order: by article, then locale; of ``tags``
+        only, and only the records the manifest on disk lists (``listed``), when asked."""
+        query = "SELECT article, locale, record FROM records" + (" WHERE listed" if listed else "")
+        rows = self.db.execute(query + " ORDER BY article, locale")
+        if tags is None:
+            return iter(rows)
+        wanted = set(tags)
+        return (row for row in rows if row[1] in wanted)
+
+    def titles(self, tag: str) -> list[tuple[str, str | None]]:
+        """A locale's published bundles, by article, with their titles."""
+        return self.db.execute("SELECT article, title FROM bundles WHERE locale=? AND status='published' "
+                               "ORDER BY article", (tag,)).fetchall()
+
+    def expected_files(self, tag: str) -> set[str]:
+        """The files of ``dist/<tag>/`` that the locale's published bundles have, by name."""
+        names = set()
+        for article, html_path in self.db.execute(
+                "SELECT article, html_path FROM bundles WHERE locale=? AND status='published'", (tag,)):
+            names.add(f"{article}.json")
+            if html_path:
+                names.add(html_path.rsplit("/", 1)[-1])
+        return names
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM bundles").fetchone()[0]
+
+    # The manifest on disk, as the records it lists ------------------------------------
+
+    def unlist(self, tag: str, articles: Iterable[str]) -> int:
+        """Mark these bundles' records as no longer listed; how many were."""
+        return self.db.executemany("UPDATE records SET listed=0 WHERE article=? AND locale=? AND listed",
+                                   ((article, tag) for article in articles)).rowcount
+
+    def listed_tags(self) -> set[str]:
+        return {tag for (tag,) in self.db.execute("SELECT DISTINCT locale FROM records WHERE listed")}
+
+    def list_all(self) -> None:
+        """Mark every record as listed: the manifest just written lists them all (a shard's lists
+        its own; no build reads the listing after a shard build, which keeps no manifest head)."""
+        self.db.execute("UPDATE records SET listed=1 WHERE NOT listed")
+
+    # The index page's sections --------------------------------------------------------
+
+    def section(self, tag: str) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT key, html FROM sections WHERE locale=?", (tag,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def set_section(self, tag: str, key: str, html: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sections (locale, key, html) VALUES (?, ?, ?)", (tag, key, html))
+
+    def keep_sections(self, tags: set[str]) -> None:
+        for (tag,) in self.db.execute("SELECT locale FROM sections").fetchall():
+            if tag not in tags:
+                self.db.execute("DELETE FROM sections WHERE locale=?", (tag,))
+
+    # ----------------------------------------------------------------------------------
+
+    def save(self, env: str, stamps: dict, outputs: dict, sources: dict) -> None:
+        """Record the build and commit it."""
         data = {"version": STATE_VERSION, "env": env, "saved_ns": time.time_ns(), "stamps": stamps,
-                "locales": sorted(by_locale), "outputs": outputs, "sources": sources}
-        fsutil.atomic_write_bytes(self.path, lambda handle: _dump(data, handle), durable=False, private=True)
+                "outputs": outputs, "sources": sources}
+        self.db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('state', ?)",
+                        (pickle.dumps(data, pickle.HIGHEST_PROTOCOL),))
+        self.db.commit()
+        self.db.execute("BEGIN IMMEDIATE")
+
+
+def _columns(entry: "Kept") -> tuple:
+    html_key = entry.html_key or (None, None)
+    return (entry.key, entry.title, entry.json_stat, html_key[0], html_key[1], entry.html_stat, entry.status,
+            entry.json_sha, entry.html_path, entry.fragment, entry.coverage, entry.review_state, entry.json_size,
+            entry.html_sha, entry.html_size)
+
+
+def _kept(row: tuple) -> "Kept":
+    (locale, article, key, title, json_stat, html_json_sha, html_switcher, html_stat, status, json_sha, html_path,
+     fragment, coverage, review_state, json_size, html_sha, html_size) = row
+    html_key = None if html_json_sha is None and html_switcher is None else (html_json_sha, html_switcher)
+    return Kept(key, title, json_stat, html_key, html_stat, status, json_sha, html_path, fragment, coverage,
+                review_state, json_size, html_sha, html_size, article, locale)

@@ -470,27 +470,36 @@ def test_blocked_bundle_loses_its_files_even_where_folder_listings_are_trusted(r
 
 
 def test_successive_retractions_keep_dropping_the_locales_they_empty(tmp_path):
+    """The interim manifest is streamed from the state's rows still listed, in manifest order."""
     import json
 
+    from pipeline.build import _KnownManifest
+    from pipeline.buildstate import BuildState, Kept
     from pipeline.dist import OutputDir
 
     head = {"complete": True, "index": {"path": "index.html"}, "schema_version": 1,
             "locales": {"de": {"tag": "de"}, "en": {"tag": "en"}, "fr": {"tag": "fr"}}}
+    state = BuildState.load(tmp_path / "cache", "env")
     order = ["de/a", "en/a", "fr/a", "de/b", "en/b"]
-    fragments = {b: json.dumps({"article": b.split("/")[1], "locale": b.split("/")[0]}, sort_keys=True,
-                               separators=(",", ":")) for b in order}
-    out = OutputDir(tmp_path, lambda: (head, order, fragments))
+    state.put([(Kept.evaluated("key", {"article": b.split("/")[1], "locale": b.split("/")[0], "status": "blocked",
+                                       "reasons": [], "files": {}}, None, None), None) for b in order])
+    state.list_all()
+    out = OutputDir(tmp_path, lambda: _KnownManifest(state, head))
 
     def listed() -> tuple[list[str], list[str]]:
         data = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
         assert data["complete"] is False and data["index"] is None
         return sorted(data["locales"]), [f"{b['locale']}/{b['article']}" for b in data["bundles"]]
 
-    out.retract({"fr/a"})
+    out.retract([("fr", "a")])
     assert listed() == (["de", "en"], ["de/a", "en/a", "de/b", "en/b"])
-    out.retract({"de/a"})  # de keeps de/b
+    out.retract([("de", "a")])  # de keeps de/b
     assert listed() == (["de", "en"], ["en/a", "de/b", "en/b"])
-    out.retract({"de/b", "en/a"})
+    out.retract([("de", "b"), ("en", "a"), ("fr", "a")])  # fr/a: no longer listed
     assert listed() == (["en"], ["en/b"])
-    out.retract(set(), index=True)  # nothing more to drop: the same interim manifest
+    written = (tmp_path / "manifest.json").stat().st_mtime_ns
+    out.retract([("de", "a")])  # nothing listed to drop: not written again
+    assert (tmp_path / "manifest.json").stat().st_mtime_ns == written
+    out.retract((), index=True)  # nothing more to drop: the same interim manifest
     assert listed() == (["en"], ["en/b"])
+    state.close()

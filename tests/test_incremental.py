@@ -386,25 +386,36 @@ def test_the_manifest_assembled_from_kept_records_is_plain_json(root):
     assert data == dumps(json.loads(data))
 
 
+def state_rows(root: Path) -> dict[str, tuple]:
+    """The build state's rows, by bundle id (a copy read with SQLite, outside any build)."""
+    import sqlite3
+
+    db = sqlite3.connect(root / ".pipeline-cache/build-state.sqlite")
+    try:
+        return {f"{row[0]}/{row[1]}": row for row in db.execute("SELECT * FROM bundles")}
+    finally:
+        db.close()
+
+
 def test_a_second_no_op_rebuild_rewrites_no_state_either(root):
     build(Project.open(root))
     build(Project.open(root))
-    state = root / ".pipeline-cache/build-state.pickle"
+    state = root / ".pipeline-cache/build-state.sqlite"
     before = state.stat().st_mtime_ns
     result = build(Project.open(root))
     assert (result.written, state.stat().st_mtime_ns) == ([], before)
+    assert sorted(p.name for p in state.parent.iterdir() if p.name.startswith("build-state")) == [state.name]
 
 
-def test_a_rebuild_rewrites_only_the_state_of_the_locales_it_changed(root):
+def test_a_rebuild_changes_only_the_state_rows_of_the_bundles_it_made_again(root):
     build(Project.open(root))
-    cache = root / ".pipeline-cache"
-    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("bundles-*.pickle")}
-    assert sorted(before) == ["bundles-ar.pickle", "bundles-de.pickle", "bundles-en.pickle", "bundles-fr.pickle"]
+    before = state_rows(root)
+    assert sorted(before) == ["ar/discogram", "de/discogram", "en/discogram", "fr/discogram"]
     fill(root, "de", "discogram", translate=lambda e: f"[de-bis] {e.msgid}")
     build(Project.open(root))
-    after = {p.name: p.stat().st_mtime_ns for p in cache.glob("bundles-*.pickle")}
-    assert [name for name in sorted(after) if after[name] != before[name]] == ["bundles-de.pickle"]
-    assert build(Project.open(root)).written == []  # and the split state reads back whole
+    after = state_rows(root)
+    assert [bundle for bundle in sorted(after) if after[bundle] != before[bundle]] == ["de/discogram"]
+    assert build(Project.open(root)).written == []  # and the state reads back whole
 
 
 def test_the_index_follows_a_changed_heading_and_a_changed_title(root):
@@ -547,7 +558,7 @@ def test_a_build_reads_its_articles_back_from_the_pack(root):
     cache = root / ".pipeline-cache"
     assert (cache / "parsed.pack").is_file() and not (cache / "parsed").exists()
     before = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
-    (cache / "build-state.pickle").unlink()  # no state: source/ is loaded again, through the pack
+    (cache / "build-state.sqlite").unlink()  # no state: source/ is loaded again, through the pack
     from pipeline import source
 
     calls = []
@@ -603,11 +614,24 @@ def test_a_cache_file_is_replaced_whole_and_leaves_no_temporary(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build-state.pickle", "fresh.pickle"]
 
 
-def test_a_missing_locale_state_file_means_a_cold_build_with_the_same_output(root):
-    # What a build killed between removing a state file and renaming its successor leaves.
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign"])
+def test_a_damaged_state_means_a_cold_build_with_the_same_output(root, damage):
+    # What a crash of the machine could leave, or another program's file of that name.
+    import sqlite3
+
     build(Project.open(root))
     before = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
-    (root / ".pipeline-cache/bundles-fr.pickle").unlink()
+    state = root / ".pipeline-cache/build-state.sqlite"
+    if damage == "garbage":
+        state.write_bytes(b"not a database" * 100)
+    elif damage == "truncated":
+        state.write_bytes(state.read_bytes()[:5000])
+    else:
+        state.unlink()
+        db = sqlite3.connect(state)
+        db.execute("CREATE TABLE bundles (x)")
+        db.commit()
+        db.close()
     result = build(Project.open(root))
     assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == before
     # Evaluated again from scratch: every bundle came out the same; only the manifest, which

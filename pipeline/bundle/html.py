@@ -159,6 +159,19 @@ def render_index(heading: str, sections: list[str]) -> str:
 _SLOT = "\x00sections\x00"  # no template, heading or CSS holds a NUL
 
 
+def index_frame(heading: str) -> tuple[bytes, bytes] | None:
+    """The index page before and after its sections, encoded: a build writes the sections
+    in between, one at a time (:func:`render_index_bytes` for the same bytes at once). None
+    when the template does not write its sections one after the other in one place."""
+    from markupsafe import Markup
+
+    frame = environment().get_template("index.html").render(heading=heading, sections=[Markup(_SLOT)], css=css())
+    if frame.count(_SLOT) != 1:
+        return None
+    before, after = frame.split(_SLOT)
+    return before.encode("utf-8"), after.encode("utf-8")
+
+
 def render_index_bytes(heading: str, sections: list[str]) -> bytes:
     """:func:`render_index`, encoded, made a section at a time: the page is rendered around
     one stand-in for the sections, which the template writes one after the other, and the

@@ -46,7 +46,7 @@ def build(
             bar.__exit__(None, None, None)
     warn(result.problems)
     blocked = result.blocked
-    typer.echo(f"{len(result.published)} published, {len(blocked)} blocked"
+    typer.echo(f"{result.published_count} published, {len(blocked)} blocked"
                f" ({len(result.written)} files written, {len(result.removed)} removed)")
     for record in blocked:
         reason = record["reasons"][0] if record["reasons"] else {"message": "blocked", "path": "", "line": None}
