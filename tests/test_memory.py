@@ -17,6 +17,7 @@ import pipeline.dist as dist
 from pipeline import fsutil
 from pipeline.build import build
 from pipeline.project import Project
+from tests.test_extract import more_articles
 from tests.test_gate import prepared
 
 _record = st.fixed_dictionaries({"article": st.text(max_size=8), "locale": st.sampled_from(["en", "fr", "ar", "zh-Hans"]),
@@ -299,3 +300,35 @@ def test_an_article_parsed_alone_that_is_no_longer_valid_says_where():
     with pytest.raises(SourceError) as raised:
         load_article(Path(__file__).parent, "no-such-article.yaml", frozenset({"risks"}))
     assert raised.value.problems[0].path == "no-such-article.yaml"
+
+
+def test_extract_holds_at_most_two_articles_at_once(source_root, monkeypatch, cli):
+    """Extract holds the article it is on, and the one before at most while it loads the next
+    (parsed, or from the parse cache on a second run): loading all of source/ held the five."""
+    import weakref
+
+    from pipeline import source
+    from pipeline.buildstate import ParsedCache
+
+    more_articles(source_root, ["2025-01-01", "2025-08-01", "2024-12-31", "2025-02-02"])
+    alive: list = []
+    most: list[int] = []
+
+    def track(article):
+        if article is not None:
+            alive.append(weakref.ref(article))
+            most.append(sum(ref() is not None for ref in alive))
+        return article
+
+    parse, get = source._load_article, ParsedCache.get
+    monkeypatch.setattr(source, "_load_article", lambda *args: track(parse(*args)))
+    monkeypatch.setattr(ParsedCache, "get", lambda self, key: track(get(self, key)))
+    cold = cli("extract", root=source_root)
+    assert cold.exit_code == 0 and len(cold.stdout.splitlines()) == 6
+    assert len(most) == 10 and max(most) <= 2  # parsed to validate, then from the cache to extract
+    alive.clear()
+    most.clear()
+    (source_root / "locales/copy-1.pot").unlink()
+    warm = cli("extract", root=source_root)
+    assert (warm.exit_code, warm.stdout) == (0, "wrote locales/copy-1.pot\n")
+    assert len(most) == 10 and max(most) <= 2  # from the cache, twice
