@@ -332,3 +332,29 @@ def test_extract_holds_at_most_two_articles_at_once(source_root, monkeypatch, cl
     warm = cli("extract", root=source_root)
     assert (warm.exit_code, warm.stdout) == (0, "wrote locales/copy-1.pot\n")
     assert len(most) == 10 and max(most) <= 2  # from the cache, twice
+
+
+def test_status_holds_one_locales_rows_at_a_time(source_root, monkeypatch, cli):
+    """The table is spooled as each locale's rows come: while a locale's rows are made, only
+    the locale before's are still alive (the table made whole held every row, and its cells)."""
+    import weakref
+
+    import pipeline.status
+
+    assert cli("extract", root=source_root).exit_code == 0
+    for tag in ("fr", "de", "ar"):
+        assert cli("init", tag, root=source_root).exit_code == 0
+    held: list[int] = []
+    rows: list = []
+    original = pipeline.status.locale_status
+
+    def locale_status(project, sources, locale):
+        held.append(sum(ref() is not None for ref in rows))
+        found, problems = original(project, sources, locale)
+        rows.extend(weakref.ref(r) for r in found)
+        return found, problems
+
+    monkeypatch.setattr(pipeline.status, "locale_status", locale_status)
+    result = cli("status", root=source_root)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2 + 30 + 1
+    assert held == [0, 10, 10]  # ten rows a locale
