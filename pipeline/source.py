@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -486,7 +486,7 @@ def load_sources(
     file's name, a hash of its bytes and the required roles. An article whose file did not
     change is not parsed again. Checks across files (duplicate ids) run every time.
     """
-    site, articles, digest = _load(root, required_roles, cache, keep=True)
+    site, articles, digest = _load(root, required_roles, cache, held=lambda article, key: article)
     return Sources(site, tuple(articles), digest)
 
 
@@ -518,11 +518,41 @@ def validate_sources(root: Path, required_roles: frozenset[str], cache,
     which are part of the build's key for everything), and is neither loaded nor parsed:
     a rebuild after one of 1,000 articles changed unpickled the other 999 (0.1 to 0.15 s).
     Its id still takes part in the check for duplicate ids."""
-    return _load(root, required_roles, cache, keep=False, validated=validated)
+    return _load(root, required_roles, cache, held=lambda article, key: [article.id, article.path],
+                 validated=validated)
 
 
-def _load(root: Path, required_roles: frozenset[str], cache, keep: bool,
+@dataclass(frozen=True, slots=True)
+class ArticleFile:
+    """An article validated and let go: where to load it again from, and its date."""
+
+    id: str
+    path: str
+    key: str  # its article_key: the parse cache holds it under this key
+    updated: dt.date
+
+
+def scan_sources(root: Path, required_roles: frozenset[str], cache) -> tuple[Site, list[ArticleFile], str]:
+    """:func:`validate_sources` for a caller that then goes through every article, one at a
+    time (:func:`load_scanned`), and needs each one's ``updated`` date beforehand: for
+    ``pipeline extract``, whose site template is dated by the latest article. Every article
+    is validated and put in ``cache`` (a :class:`pipeline.buildstate.ParsedCache`) before
+    the first is loaded again, so that a caller writes nothing when any file is invalid."""
+    return _load(root, required_roles, cache,
+                 held=lambda article, key: ArticleFile(article.id, article.path, key, article.updated))
+
+
+def load_scanned(root: Path, found: ArticleFile, required_roles: frozenset[str], cache) -> Article:
+    """The article :func:`scan_sources` found, from the parse cache; parsed from its file
+    again if the cache could not keep it (a disk that refused the cache's temporary file)."""
+    article = cache.get(found.key)
+    return article if article is not None else load_article(root, found.path, required_roles)
+
+
+def _load(root: Path, required_roles: frozenset[str], cache, held: Callable[[Article, str], object],
           validated: dict[str, tuple[str, str]] | None = None) -> tuple[Site, list, str]:
+    """Validate ``root/source``; each valid article is let go once ``held(article, key)``
+    (its :func:`article_key`) has made what the caller keeps of it, in the list returned."""
     problems: list[Problem] = []
     source_dir = root / "source"
     site_path = source_dir / "site.yaml"
@@ -532,7 +562,7 @@ def _load(root: Path, required_roles: frozenset[str], cache, keep: bool,
                                 "create source/site.yaml with the disclaimer and the page labels"))
     else:
         site = _load_site(site_path, "source/site.yaml", required_roles, problems)
-    articles: list = []
+    articles: list[tuple[str, object]] = []  # (id, what the caller holds of the article)
     article_dir = source_dir / "articles"
     files = sorted(p for p in article_dir.glob("*") if p.suffix in (".yaml", ".yml")) if article_dir.is_dir() else []
     if not files:
@@ -556,10 +586,10 @@ def _load(root: Path, required_roles: frozenset[str], cache, keep: bool,
         digest.update(display.encode() + b"\0" + data + b"\0")
         hashed = content_hash(data)
         key = _article_key(display, hashed, required_roles)
-        known = validated.get(display) if validated and not keep else None
+        known = validated.get(display) if validated else None
         if known is not None and known[0] == hashed and known[1] not in seen:
             seen[known[1]] = display
-            articles.append([known[1], display])
+            articles.append((known[1], [known[1], display]))
             if cache is not None:
                 cache.keep(key)  # not read here, but used: the pack keeps it
             continue
@@ -576,9 +606,9 @@ def _load(root: Path, required_roles: frozenset[str], cache, keep: bool,
                                     display, article.line))
             continue
         seen[article.id] = display
-        articles.append(article if keep else [article.id, article.path])
+        articles.append((article.id, held(article, key)))
     if problems:
         raise SourceError(_in_order(problems))
     assert site is not None
-    articles.sort(key=(lambda a: a.id) if keep else (lambda a: a[0]))
-    return site, articles, digest.hexdigest()
+    articles.sort(key=lambda pair: pair[0])
+    return site, [kept for _, kept in articles], digest.hexdigest()

