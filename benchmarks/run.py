@@ -48,8 +48,8 @@ def timed(args: list[str], cwd: Path) -> dict:
         env = dict(os.environ, CI="1", BENCH_RSS=str(peaks_file))
         start = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
-        # wait4 gives this process's own rusage: its maxrss is the largest of it and the
-        # workers it waited for, in KiB on Linux.
+        # wait4 gives the command's rusage: its maxrss is the largest of it and the workers it
+        # waited for, in KiB on Linux (and at least this process's own peak: see below).
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -63,7 +63,11 @@ def timed(args: list[str], cwd: Path) -> dict:
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr}")
     parent, workers = peaks.get("self_kb"), peaks.get("children_kb")
-    return {"seconds": round(wall, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "stdout": stdout,
+    # The command's peak is the larger of its own and its workers' (benchmarks/measured.py).
+    # wait4's ru_maxrss is the fallback for a command not run through it; on Linux it
+    # includes this process's own peak, which the command inherits through exec.
+    peak_kb = max(parent or 0, workers or 0) or usage.ru_maxrss
+    return {"seconds": round(wall, 3), "peak_mb": round(peak_kb / 1024, 1), "stdout": stdout,
             "parent_mb": None if parent is None else round(parent / 1024, 1),
             "workers_mb": round(workers / 1024, 1) if workers else None}
 
