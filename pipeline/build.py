@@ -18,6 +18,7 @@ or its language switcher did. Large builds spread the locales over worker proces
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import hashlib
@@ -46,10 +47,13 @@ from pipeline.source import (SITE_DOMAIN, Article, Site, Sources, article_key, l
 # of 20,000 bundles needs none of them, and importing them costs a fifth of a second.
 # Below this many bundles to evaluate, worker processes cost more than they save.
 PARALLEL_MIN = 200
-# A job evaluates at most this many articles of one locale: it holds their catalogues,
-# findings and texts at once (70 MB for 1,000 articles), and more, smaller jobs also share
-# the work out more evenly. Each job reads the locale's site.po, glossary and ledger again.
-ARTICLES_PER_JOB = 200
+# A job evaluates, or renders the pages of, at most this many articles of one locale: what a
+# worker holds (a job's articles, results and written paths), and what the build takes in at
+# once from a job, is bounded by it, not by the corpus. 200 held a worker at 65 MB at 1,000
+# articles against 59 at 100; 100 costs no measurable time (each job reads the locale's
+# site.po, glossary and ledger again, a few milliseconds) and more, smaller jobs share the
+# work out more evenly.
+ARTICLES_PER_JOB = 100
 
 
 @dataclass
@@ -58,14 +62,20 @@ class BuildResult:
     and counts the published ones; the records of all (21,000 at 1,000 x 20) are not held,
     but read back from the manifest the build wrote when asked for (:attr:`bundles`)."""
 
-    written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     published_count: int = 0
+    written_count: int = 0
     blocked: list[dict] = field(default_factory=list)
     manifest: Path | None = None
     # The locales a shard build answers for (None: every one, a full build).
     selection: set[str] | None = None
+    _written: Callable[[], list[str]] | None = field(default=None, repr=False)
+
+    @property
+    def written(self) -> list[str]:
+        """The files this build wrote, sorted: read back from its log when asked."""
+        return self._written() if self._written is not None else []
 
     @property
     def bundles(self) -> list[dict]:
@@ -195,32 +205,47 @@ class _Pool:
             self.executor = None
 
 
-def _run(function: Callable, jobs: list[tuple], workers: int, progress: Callable[[], None],
-         pool: _Pool | None = None) -> Iterator:
+def _run(function: Callable, jobs: Iterable[tuple], workers: int, progress: Callable[[], None],
+         pool: _Pool | None = None) -> Iterator[tuple[tuple, object]]:
     """Run ``function(*job)`` for every job, in worker processes when it pays (``pool``'s,
-    or a pool of its own); yield the results in job order, each as soon as it and those
+    or a pool of its own); yield each job and its result in job order, as soon as it and those
     before it are done.
 
     A generator, so the caller takes in each job's results before the next arrive: a cold
-    build's 105 evaluate jobs return 21,000 records, which held all at once were 46 MB of the
-    parent's peak (docs/performance.md)."""
-    if workers <= 1 or len(jobs) <= 1:
+    build's evaluate jobs return 21,000 records, which held all at once were 46 MB of the
+    parent's peak (docs/performance.md). Jobs are taken from ``jobs`` as they are submitted,
+    two a worker ahead of the one whose result is taken in: a job's arguments are made when it
+    is about to run, and no more results than that wait for the caller."""
+    jobs = iter(jobs)
+    if workers > 1:
+        ahead = list(itertools.islice(jobs, 2 * workers))
+        if len(ahead) <= 1:
+            workers = 1
+        jobs = itertools.chain(ahead, jobs)
+    if workers <= 1:
         for job in jobs:
             result = _job(function, *job)
             progress()
-            yield result
+            yield job, result
+            del result
         return
     own = pool is None
     pool = pool or _Pool()
     try:
-        executor = pool.get(min(workers, len(jobs)))
-        futures = [executor.submit(_job, function, *job) for job in jobs]
-        for at in range(len(futures)):
-            result = futures[at].result()
-            futures[at] = None  # a done future keeps its result: let it go with the caller's
+        executor = pool.get(min(workers, len(ahead)))
+        pending: collections.deque = collections.deque()
+        for job in itertools.islice(jobs, 2 * workers):
+            pending.append((job, executor.submit(_job, function, *job)))
+        while pending:
+            job, future = pending.popleft()
+            result = future.result()
+            del future  # a done future keeps its result: let it go with the caller's
+            following = next(jobs, None)
+            if following is not None:
+                pending.append((following, executor.submit(_job, function, *following)))
             progress()
-            yield result
-            del result
+            yield job, result
+            del job, result
     finally:
         if own:
             pool.close()
@@ -466,9 +491,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
         # Only owners with a problem are listed: the others read again are known from the state.
         found_problems: dict[str, list[Problem]] = {}
-        # strict: each generator is run to its end (where a pool of its own is shut down).
-        for (tag, ids), (found, written, job_problems, facts) in zip(
-                evaluate, _run(_evaluate_job, evaluate, workers, tick, pool), strict=True):
+        for (tag, ids), (found, written, job_problems, facts) in _run(_evaluate_job, evaluate, workers, tick, pool):
             KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
             KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
             folder = shared_of[tag][0]
@@ -522,7 +545,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         # One str for each switcher: the state keeps each page's with it.
         spelled: dict[tuple[str, ...], str] = {}
         joined = {article: spelled.setdefault(tags, ",".join(tags)) for article, tags in switchers.items()}
-        render: list[tuple[str, list[str], dict]] = []
+        render: list[tuple[str, list[str]]] = []  # a locale's pages, some articles a job, as for round 1
         article_of = {article_id: article_id for article_id in article_ids}
         for tag in sorted(building):
             items: list[str] = []
@@ -543,13 +566,14 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                 items.append(article_of.get(article) or article)
             if stats:
                 state.set_html_stats(tag, stats)
-            if items:
-                render.append((tag, items, switchers))
+            render.extend((tag, items[start:start + ARTICLES_PER_JOB]) for start in range(0, len(items), ARTICLES_PER_JOB))
+            del items
         jobs_total[1] = len(render)
-        out.retract((tag, a) for tag, items, _ in render for a in items)
-        for (tag, _, _), (found, written) in zip(
-                render, _run(_render_job, render, _workers(jobs, sum(len(i) for _, i, _ in render)), tick, pool),
-                strict=True):
+        out.retract((tag, a) for tag, items in render for a in items)
+        # Each job with the switchers of its own articles, made as it is submitted (_run).
+        with_switchers = ((tag, items, {a: switchers[a] for a in items}) for tag, items in render)
+        for (tag, _, _), (found, written) in _run(_render_job, with_switchers,
+                                                  _workers(jobs, sum(len(i) for _, i in render)), tick, pool):
             out.record_written(written)
             pages = []
             for item in found:
@@ -560,7 +584,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                 pages.append(entry)
             state.set_pages(pages)
             del found, pages
-        rendered_tags = {tag for tag, _, _ in render}
+        rendered_tags = {tag for tag, _ in render}
         del render
     finally:
         pool.close()
@@ -660,7 +684,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     result.published_count, result.blocked = _summary(state, building if shard else None)
     result.manifest = dist / MANIFEST
     result.selection = set(shared_of) if shard else None
-    result.written = sorted(set(out.written))
+    result.written_count, result._written = out.written_count, out.all_written
     result.removed = out.removed
     return result
 

@@ -582,6 +582,7 @@ class BuildState:
         # back; only a crash of the machine itself could leave a damaged file, read as cold.
         db.execute("PRAGMA synchronous=OFF")
         db.execute("PRAGMA journal_mode=DELETE")
+        db.execute("PRAGMA cache_size=-512")
         if db.execute("SELECT count(*) FROM sqlite_master WHERE name='records'").fetchone()[0] == 0:
             db.executescript(_SCHEMA)
         db.execute("BEGIN IMMEDIATE")

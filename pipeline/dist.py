@@ -73,7 +73,9 @@ class OutputDir:
         self._old: dict | None = None
         self.listed: list[dict] = []  # the old manifest's records, once it is read (old_manifest)
         self._read = False
-        self.written: list[str] = []
+        self.written: list[str] = []  # by this process
+        self._log = None  # the paths workers wrote (record_written)
+        self._logged = 0
         self.removed: list[str] = []
         self.retracted = False
         self._folders: set[Path] = set()  # made (or found) by this build: not made again
@@ -133,9 +135,30 @@ class OutputDir:
                                 if tag in kept_locales})
         atomic_write_bytes(self.dist / MANIFEST, dumps(interim))
 
-    def record_written(self, paths: Iterable[str]) -> None:
-        """Take the paths a worker wrote."""
-        self.written.extend(paths)
+    def record_written(self, paths: list[str]) -> None:
+        """Take the paths a worker wrote: logged to a temporary file, not held (a cold build at
+        1,000 x 20 writes 42,002 files, whose paths took 3.4 MB); :meth:`all_written` reads them back."""
+        if not paths:
+            return
+        if self._log is None:
+            import tempfile
+
+            self._log = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
+        self._log.write("\n".join(paths) + "\n")
+        self._logged += len(paths)
+
+    @property
+    def written_count(self) -> int:
+        return self._logged + len(self.written)
+
+    def all_written(self) -> list[str]:
+        """Every path written, by this process and the workers whose paths it took, sorted."""
+        paths = set(self.written)
+        if self._log is not None:
+            self._log.seek(0)
+            paths.update(line[:-1] for line in self._log)
+            self._log.seek(0, os.SEEK_END)
+        return sorted(paths)
 
     def write(self, relative: str, data: bytes) -> bool:
         path = self.dist / relative

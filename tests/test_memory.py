@@ -74,13 +74,34 @@ def test_jobs_results_are_handed_over_one_job_at_a_time():
         return number * 10
 
     results = build_module._run(job, [(1,), (2,), (3,)], workers=1, progress=lambda: None)
-    assert next(results) == 10 and ran == [1]  # the second job waits until the first is taken
-    assert list(results) == [20, 30] and ran == [1, 2, 3]
+    assert next(results) == ((1,), 10) and ran == [1]  # the second job waits until the first is taken
+    assert list(results) == [((2,), 20), ((3,), 30)] and ran == [1, 2, 3]
 
 
 def test_jobs_in_worker_processes_give_their_results_in_job_order():
     results = build_module._run(pow, [(2, n) for n in range(6)], workers=2, progress=lambda: None)
-    assert list(results) == [1, 2, 4, 8, 16, 32]
+    assert [result for _, result in results] == [1, 2, 4, 8, 16, 32]
+
+
+def test_jobs_are_made_as_they_are_submitted_two_a_worker_ahead():
+    """A job's arguments are made only when it is about to be submitted: the build's page jobs
+    carry their articles' switchers, made then, not for every job at once."""
+    made: list[int] = []
+
+    def jobs():
+        for n in range(10):
+            made.append(n)
+            yield (2, n)
+
+    results = build_module._run(pow, jobs(), workers=2, progress=lambda: None)
+    assert next(results) == ((2, 0), 1)
+    assert made == [0, 1, 2, 3, 4]  # four submitted, and the one after the first taken in
+    assert [result for _, result in results] == [2 ** n for n in range(1, 10)] and len(made) == 10
+
+
+def test_one_job_runs_in_this_process_whatever_the_workers():
+    results = build_module._run(os.getpid, [()], workers=2, progress=lambda: None)
+    assert list(results) == [((), os.getpid())]
 
 
 @pytest.fixture
@@ -125,10 +146,20 @@ def test_a_job_holds_its_own_articles_only_and_jobs_go_by_articles_then_locale(r
         held.append((f"{tag}:{','.join(article_ids)}", len(build_module._CONTEXT["sources"].__dict__["_loaded"])))
         return result
 
+    pages: list[tuple[str, list[str], dict]] = []
+    render = build_module._render_job
     monkeypatch.setattr(build_module, "_evaluate_job", job)
+    monkeypatch.setattr(build_module, "_render_job", lambda tag, ids, switchers: (
+        pages.append((tag, ids, switchers)), render(tag, ids, switchers))[1])
     build(Project.open(root))
     assert held == [("ar:discogram", 1), ("de:discogram", 1), ("en:discogram", 1), ("fr:discogram", 1),
                     ("ar:second", 1), ("de:second", 1), ("en:second", 1), ("fr:second", 1)]
+    # Pages too go a slice of a locale's articles a job, each with its own articles' switchers
+    # ("second" has no translation: it is published in English alone).
+    everyone = ("en", "ar", "de", "fr")
+    assert pages == [("ar", ["discogram"], {"discogram": everyone}), ("de", ["discogram"], {"discogram": everyone}),
+                     ("en", ["discogram"], {"discogram": everyone}), ("en", ["second"], {"second": ("en",)}),
+                     ("fr", ["discogram"], {"discogram": everyone})]
 
 
 def test_a_job_holds_one_articles_catalogue_at_a_time(root, monkeypatch):
@@ -237,9 +268,13 @@ def test_both_rounds_run_in_the_workers_forked_for_the_first(root, monkeypatch):
     evaluated: list = []
     rendered: list = []
     run = build_module._run
-    monkeypatch.setattr(build_module, "_run", lambda function, jobs, *rest: (
-        (evaluated if function is build_module._evaluate_job else rendered).append(len(jobs)),
-        run(function, jobs, *rest))[1])
+
+    def counted(function, jobs, *rest):
+        jobs = list(jobs)
+        (evaluated if function is build_module._evaluate_job else rendered).append(len(jobs))
+        return run(function, jobs, *rest)
+
+    monkeypatch.setattr(build_module, "_run", counted)
     before = len(_forks)
     build(Project.open(root), jobs=2)
     assert evaluated == [4] and rendered == [4]  # both rounds ran in workers: four jobs each

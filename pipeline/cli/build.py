@@ -47,7 +47,7 @@ def build(
     warn(result.problems)
     blocked = result.blocked
     typer.echo(f"{result.published_count} published, {len(blocked)} blocked"
-               f" ({len(result.written)} files written, {len(result.removed)} removed)")
+               f" ({result.written_count} files written, {len(result.removed)} removed)")
     for record in blocked:
         reason = record["reasons"][0] if record["reasons"] else {"message": "blocked", "path": "", "line": None}
         where = f"{reason['path']}:{reason['line']}" if reason.get("line") else reason.get("path", "")
