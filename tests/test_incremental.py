@@ -639,6 +639,39 @@ def test_a_damaged_state_means_a_cold_build_with_the_same_output(root, damage):
     assert result.written == ["manifest.json"]
 
 
+def test_a_state_that_goes_bad_during_a_build_is_dropped_and_the_build_runs_again(root, monkeypatch):
+    """A damaged page of the state found late (SQLite raises where it reads it): the build
+    removes the state and makes every bundle again, and dist/ is what a cold build writes."""
+    import sqlite3
+
+    from pipeline.buildstate import BuildState
+
+    build(Project.open(root))
+    before = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    fill(root, "de", "discogram", translate=lambda e: f"[de-bis] {e.msgid}")
+    failed: list[str] = []
+    original = BuildState.put
+
+    def put(self, entries):
+        if not failed:
+            failed.append(str(self.path))
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return original(self, entries)
+
+    monkeypatch.setattr(BuildState, "put", put)
+    result = build(Project.open(root))
+    assert len(failed) == 1 and result.published_count == 4
+    after = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    assert {p for p in after if after[p] != before[p]} == {"de/discogram.json", "de/discogram.html", "index.html",
+                                                             "manifest.json"}
+    monkeypatch.setattr(BuildState, "put", original)
+    shutil.rmtree(root / ".pipeline-cache")
+    shutil.rmtree(root / "dist")
+    build(Project.open(root))
+    assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == after
+    assert build(Project.open(root)).written == []  # the state made again is whole
+
+
 def test_a_rebuild_answers_with_the_records_the_manifest_lists(root):
     import json
 
