@@ -9,7 +9,8 @@ it exits the peak resident set of the command itself and of its largest worker, 
 the build end with ``os._exit`` and never write it.
 
 Run as a script, not with ``-m``: the benchmark runs commands in the corpus's folder, where
-the ``benchmarks`` package cannot be imported.
+the ``benchmarks`` package cannot be imported. A build's workers are started by a fork server
+(pipeline/build.py): they are counted once it is stopped and waited for (:func:`stop_fork_server`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,22 @@ def own_peak_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def stop_fork_server() -> None:
+    """Stop the build's fork server and wait for it. It waits for the workers it forked, so the
+    kernel counts their peaks in its own, and, once this process waits for it, in this process's
+    ``RUSAGE_CHILDREN``; left to end on its own, neither it nor its workers would be counted."""
+    try:
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver  # the process's one fork server, if it started one
+        if getattr(server, "_forkserver_pid", None) is not None:
+            server._stop()
+    except Exception:  # noqa: BLE001 - another Python's internals: the workers go unmeasured
+        pass
+
+
 def report(path: str) -> None:
+    stop_fork_server()
     peaks = {"self_kb": own_peak_kb(), "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(peaks, handle)

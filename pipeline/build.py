@@ -92,13 +92,41 @@ class BuildResult:
 
 # ----------------------------------------------------------------------------- jobs
 #
-# A job works on one locale and returns small records; it writes its own files. Worker
-# processes are forked after _CONTEXT is set, so they share the loaded sources.
+# A job works on some articles of one locale and returns small records; it writes its own
+# files. It is given its build (_Build) with its arguments: the worker processes are started
+# by a fork server, and hold nothing of the build that runs them. _CONTEXT is what the
+# process running a job keeps of its build between jobs: its articles, loaded from the parse
+# cache, which the next job (the same articles in another locale) uses again.
 
 _CONTEXT: dict = {}
 
 
-def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[str], list[Problem], dict]:
+@dataclass(frozen=True)
+class _Build:
+    """What a job needs of the build it is part of: sent with every job (a few kilobytes)."""
+
+    token: str  # this build, among those a process has run jobs for
+    project: Project
+    site: Site
+    digest: str
+
+
+def _context(build: _Build, articles: list[tuple[str, str]]) -> tuple[Project, "_PartialSources"]:
+    """The project and sources of ``build`` in the process running a job, knowing ``articles``
+    (id, path): made at a worker's first job, kept for its next ones."""
+    if _CONTEXT.get("token") != build.token:
+        _CONTEXT.clear()
+        root = build.project.root
+        _CONTEXT.update(token=build.token, project=build.project,
+                        sources=_PartialSources(root, build.site, build.digest, [], parse_cache(root),
+                                                build.project.config.required_roles))
+    sources = _CONTEXT["sources"]
+    sources.know(articles)
+    return _CONTEXT["project"], sources
+
+
+def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
+                  ) -> tuple[list[dict], list[str], list[Problem], dict]:
     """Gate and JSON bundles for some articles of one locale (English: ``tag`` 'en'), and
     what the build keeps of what the job read: the locale's language facts, computed here,
     where the locale's CLDR data is loaded anyway, rather than in the parent, which would
@@ -107,8 +135,8 @@ def _evaluate_job(tag: str, article_ids: list[str]) -> tuple[list[dict], list[st
     from pipeline.bundle import fallback_chain, language_info, make_bundle
     from pipeline.gate import LocaleGate
 
-    project: Project = _CONTEXT["project"]
-    sources: Sources = _CONTEXT["sources"]
+    project, sources = _context(build, articles)
+    article_ids = [article_id for article_id, _ in articles]
     site_bytes = (project.root / sources.site.path).read_bytes()
     required = project.config.required_roles
     sources.keep_only(article_ids)  # the last job's articles, when they are this one's too
@@ -161,13 +189,15 @@ def _source_sha256(project: Project, article_path: str, site_bytes: bytes) -> st
     return h.hexdigest()
 
 
-def _render_job(tag: str, article_ids: list[str], switchers: dict[str, tuple[str, ...]]) -> tuple[list[dict], list[str]]:
+def _render_job(build: _Build, tag: str, article_ids: list[str], switchers: dict[str, tuple[str, ...]]
+                ) -> tuple[list[dict], list[str]]:
     """Pages of some articles of one locale, with each article's language switcher (its tags)."""
     from pipeline.bundle import language_info
     from pipeline.bundle.html import render_article
 
-    dist = _CONTEXT["project"].dist_dir
-    _CONTEXT["sources"].keep_only(())  # a worker's last evaluate job's articles: pages need none
+    project, sources = _context(build, [])
+    dist = project.dist_dir
+    sources.keep_only(())  # a worker's last evaluate job's articles: pages need none
     out = OutputDir(dist)
     results = []
     for article_id in article_ids:
@@ -182,11 +212,13 @@ def _render_job(tag: str, article_ids: list[str], switchers: dict[str, tuple[str
 
 
 class _Pool:
-    """The worker processes of one build, forked when first needed and kept for both rounds.
+    """The worker processes of one build, started when first needed and kept for both rounds.
 
-    Forked before round 1, they do not hold what the build gathers in it: round 2's pool,
-    forked after, started with the parent's 21,000 bundles in its memory (28 MB more a
-    worker at 1,000 x 20, 57 MB at 2,000 x 20)."""
+    A fork server starts them (``multiprocessing``'s "forkserver": a process started clean,
+    with this module imported, forks each worker): forked from the build itself, a worker
+    held whatever the build held when it forked, which grew with the corpus (the validation's
+    leftovers and the build's bookkeeping, 1.5 to 3 MB more a worker at 1,000 articles than
+    at 100). The fork server starts once in a process (0.1 s) and serves its later builds."""
 
     def __init__(self) -> None:
         self.executor = None
@@ -196,7 +228,9 @@ class _Pool:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["pipeline.build"])
+            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         return self.executor
 
     def close(self) -> None:
@@ -311,9 +345,18 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     jobs: int | None = None,
 ) -> BuildResult:
-    """Run the gate on every bundle and write ``dist/``; see the module docstring for the guarantees."""
+    """Run the gate on every bundle and write ``dist/``; see the module docstring for the guarantees.
+
+    The worker processes are started by a fork server, which, like every start method but
+    ``fork``, imports the main script of the program again in each worker: a script that calls
+    this function must do so under ``if __name__ == "__main__":`` (the ``pipeline`` command does).
+    Unguarded, each worker would start a build of its own, and wait for the first's lock."""
+    import multiprocessing.process
     import sqlite3
 
+    if getattr(multiprocessing.process.current_process(), "_inheriting", False):
+        raise RuntimeError('pipeline.build.build() was called while a worker process of a build was importing '
+                           'the main script again: call it under if __name__ == "__main__": in that script')
     env = _environment(project)
     cache_dir = project.root / ".pipeline-cache"
     with build_lock(project):
@@ -468,6 +511,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB])
                 for start, tag, ids in sorted((start, tag, ids) for tag, ids in dirty.items()
                                               for start in range(0, len(ids), ARTICLES_PER_JOB))]
+    paths = dict(articles)
     jobs_total = [len(evaluate), 0]
     done = [0]
 
@@ -481,7 +525,8 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     from pipeline.bundle.html import use_bytecode_cache
 
     use_bytecode_cache(cache_dir / "templates")
-    _CONTEXT.update(project=project, sources=sources)
+    job_build = _Build(os.urandom(8).hex(), project, sources.site, sources.digest)
+    _CONTEXT.update(token=job_build.token, project=project, sources=sources)  # for jobs run in this process
     pool = _Pool()
     kept_old: list[dict] = []
     try:
@@ -491,7 +536,11 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
         # Only owners with a problem are listed: the others read again are known from the state.
         found_problems: dict[str, list[Problem]] = {}
-        for (tag, ids), (found, written, job_problems, facts) in _run(_evaluate_job, evaluate, workers, tick, pool):
+        # Each job with its articles' paths, made as it is submitted (_run).
+        with_paths = ((job_build, tag, [(a, paths[a]) for a in ids]) for tag, ids in evaluate)
+        for (_, tag, pairs), (found, written, job_problems, facts) in _run(_evaluate_job, with_paths, workers, tick,
+                                                                           pool):
+            ids = [article_id for article_id, _ in pairs]
             KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
             KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
             folder = shared_of[tag][0]
@@ -571,8 +620,8 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         jobs_total[1] = len(render)
         out.retract((tag, a) for tag, items in render for a in items)
         # Each job with the switchers of its own articles, made as it is submitted (_run).
-        with_switchers = ((tag, items, {a: switchers[a] for a in items}) for tag, items in render)
-        for (tag, _, _), (found, written) in _run(_render_job, with_switchers,
+        with_switchers = ((job_build, tag, items, {a: switchers[a] for a in items}) for tag, items in render)
+        for (_, tag, _, _), (found, written) in _run(_render_job, with_switchers,
                                                   _workers(jobs, sum(len(i) for _, i in render)), tick, pool):
             out.record_written(written)
             pages = []
@@ -778,6 +827,10 @@ class _PartialSources(Sources):
                 article = load_article(self.__dict__["_root"], path, self.__dict__["_roles"])
             loaded[article_id] = article
         return article
+
+    def know(self, articles: list[tuple[str, str]]) -> None:
+        """Know where these articles (id, path) are, to load them when asked for."""
+        self.__dict__["_paths"].update(articles)
 
     def keep_only(self, article_ids) -> None:
         """Let go of the loaded articles but those of ``article_ids``."""

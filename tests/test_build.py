@@ -503,3 +503,19 @@ def test_successive_retractions_keep_dropping_the_locales_they_empty(tmp_path):
     out.retract((), index=True)  # nothing more to drop: the same interim manifest
     assert listed() == (["en"], ["en/b"])
     state.close()
+
+
+def test_a_script_that_builds_without_a_main_guard_fails_rather_than_hangs(root, tmp_path):
+    """A worker imports the main script again (the fork server's way): an unguarded script would
+    start a build in each worker, which would wait for the first build's lock for ever. The
+    build raises in the workers instead, and the script fails, naming the guard."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text("import pipeline.build as b\nfrom pipeline.project import Project\n"
+                      f"b.PARALLEL_MIN = 0\nb.build(Project.open({str(root)!r}), jobs=2)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    assert done.returncode != 0
+    assert 'if __name__ == "__main__"' in done.stderr

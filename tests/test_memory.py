@@ -141,16 +141,17 @@ def test_a_job_holds_its_own_articles_only_and_jobs_go_by_articles_then_locale(r
     held: list[tuple[str, int]] = []
     original = build_module._evaluate_job
 
-    def job(tag, article_ids):
-        result = original(tag, article_ids)
-        held.append((f"{tag}:{','.join(article_ids)}", len(build_module._CONTEXT["sources"].__dict__["_loaded"])))
+    def job(job_build, tag, articles):
+        result = original(job_build, tag, articles)
+        held.append((f"{tag}:{','.join(a for a, _ in articles)}",
+                     len(build_module._CONTEXT["sources"].__dict__["_loaded"])))
         return result
 
     pages: list[tuple[str, list[str], dict]] = []
     render = build_module._render_job
     monkeypatch.setattr(build_module, "_evaluate_job", job)
-    monkeypatch.setattr(build_module, "_render_job", lambda tag, ids, switchers: (
-        pages.append((tag, ids, switchers)), render(tag, ids, switchers))[1])
+    monkeypatch.setattr(build_module, "_render_job", lambda job_build, tag, ids, switchers: (
+        pages.append((tag, ids, switchers)), render(job_build, tag, ids, switchers))[1])
     build(Project.open(root))
     assert held == [("ar:discogram", 1), ("de:discogram", 1), ("en:discogram", 1), ("fr:discogram", 1),
                     ("ar:second", 1), ("de:second", 1), ("en:second", 1), ("fr:second", 1)]
@@ -257,28 +258,36 @@ def test_a_build_without_its_state_never_parses_the_old_manifest(root, monkeypat
     assert result.removed == ["xx/discogram.json"] and result.published_count == 4 and result.blocked == []
 
 
-_forks: list[int] = []
-os.register_at_fork(after_in_parent=lambda: _forks.append(os.getpid()))
-
-
-def test_both_rounds_run_in_the_workers_forked_for_the_first(root, monkeypatch):
-    """Round 2's jobs go to the workers forked before round 1, which do not hold what the
-    build gathered in round 1 (a pool forked after it started with all of it)."""
+def test_both_rounds_run_in_the_same_workers_started_by_a_fork_server(root, monkeypatch):
+    """One pool serves both rounds, and its workers are not children of the build: a fork
+    server started them, so they hold nothing the build held (tests can read that on Linux)."""
     monkeypatch.setattr(build_module, "PARALLEL_MIN", 0)
     evaluated: list = []
     rendered: list = []
+    workers: list[set[int]] = []
+    parents: set[int] = set()
     run = build_module._run
 
-    def counted(function, jobs, *rest):
+    def parent_of(pid: int) -> int:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        return int(status.split("PPid:")[1].split()[0])
+
+    def counted(function, jobs, workers_wanted, progress, pool=None):
         jobs = list(jobs)
         (evaluated if function is build_module._evaluate_job else rendered).append(len(jobs))
-        return run(function, jobs, *rest)
+        for item in run(function, jobs, workers_wanted, progress, pool):
+            if pool is not None and pool.executor is not None and len(workers) < len(evaluated + rendered):
+                workers.append(set(pool.executor._processes))
+                if os.path.exists("/proc/self/status"):  # read while they run
+                    parents.update(parent_of(pid) for pid in workers[-1])
+            yield item
 
     monkeypatch.setattr(build_module, "_run", counted)
-    before = len(_forks)
     build(Project.open(root), jobs=2)
     assert evaluated == [4] and rendered == [4]  # both rounds ran in workers: four jobs each
-    assert len(_forks) - before == 2
+    assert len(workers) == 2 and workers[0] == workers[1] and len(workers[0]) == 2
+    if os.path.exists("/proc/self/status"):
+        assert len(parents) == 1 and os.getpid() not in parents  # the fork server's children
 
 
 def test_files_dated_beyond_64_bit_nanoseconds_are_stamped_and_kept(root):
