@@ -364,14 +364,15 @@ def build(
             state = BuildState.load(cache_dir, env)
             try:
                 return _build(project, state, env, locale_tags, progress, jobs)
-            except sqlite3.DatabaseError:
+            except sqlite3.DatabaseError as error:
                 # The state's file went bad under the build (a damaged page found late): it is a
-                # cache; build again without it, which makes every bundle again.
+                # cache; build again without it, which makes every bundle again. Twice is the
+                # file system's doing (a full disk: SQLite's "database or disk is full").
                 state.close()
                 with contextlib.suppress(OSError):
                     os.unlink(state.path)
                 if attempt == 2:
-                    raise
+                    raise OSError(0, f"the build's state could not be kept ({error})", str(state.path)) from error
             finally:
                 state.close()
     raise AssertionError("unreachable")

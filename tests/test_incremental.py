@@ -664,7 +664,16 @@ def test_a_state_that_goes_bad_during_a_build_is_dropped_and_the_build_runs_agai
     after = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
     assert {p for p in after if after[p] != before[p]} == {"de/discogram.json", "de/discogram.html", "index.html",
                                                              "manifest.json"}
+    # Twice (a full disk): the file system's message, naming the state (pipeline/cli's boundary).
+    failed.clear()
+    monkeypatch.setattr(BuildState, "put", lambda self, entries: (_ for _ in ()).throw(
+        sqlite3.OperationalError("database or disk is full")))
+    fill(root, "de", "discogram", translate=lambda e: f"[de-ter] {e.msgid}")
+    with pytest.raises(OSError, match="could not be kept .database or disk is full.") as raised:
+        build(Project.open(root))
+    assert raised.value.filename.endswith("build-state.sqlite")
     monkeypatch.setattr(BuildState, "put", original)
+    fill(root, "de", "discogram", translate=lambda e: f"[de-bis] {e.msgid}")
     shutil.rmtree(root / ".pipeline-cache")
     shutil.rmtree(root / "dist")
     build(Project.open(root))
