@@ -366,19 +366,19 @@ def _is_word(text) -> bool:
 
 
 class Kept(Mapping):
-    """One bundle in the build state: what a rebuild compares, and its manifest record.
+    """One bundle in the build state: what a rebuild compares, and its manifest record; a row
+    of :class:`BuildState` (its fields are the row's columns: :func:`_columns`, :func:`_kept`).
 
-    A build holds every bundle's manifest record until it writes the manifest: 21,000 of them
-    as nested dictionaries took 55 MB; encoded, 12 MB, and re-encoding them on every rebuild
-    cost more than the rest of a small rebuild. A published bundle's record is made of its
-    article and locale, its coverage, its review state and its files' hashes and sizes; the
-    bundle keeps those (the coverage and the review state as strs shared with every bundle
-    that has the same) and spells the record out when the manifest is written (a fifth of a
-    microsecond a record, and byte for byte what ``dumps`` gives: tests/test_incremental.py).
-    Any other record (a blocked one, or one naming a str JSON would escape) is kept encoded,
-    as ``fragment``. The bundle is itself a read-only mapping of its record, decoded only
-    when a field beyond the status, article and locale is asked for. Saved as a tuple:
-    loading 21,000 bundles as nested dictionaries took a rebuild 0.13 s, as tuples 0.03 s.
+    A build makes one for each bundle it evaluates or renders again, and writes it to the
+    state; the others stay rows. A published bundle's record is made of its article and
+    locale, its coverage, its review state and its files' hashes and sizes; the bundle keeps
+    those (the coverage and the review state as strs shared with every bundle that has the
+    same) and spells the record out when it is written to the state's records (a fifth of a
+    microsecond a record, where encoding it with ``json`` cost more than the rest of a small
+    rebuild; byte for byte what ``dumps`` gives: tests/test_incremental.py). Any other record
+    (a blocked one, or one naming a str JSON would escape) is kept encoded, as ``fragment``.
+    The bundle is itself a read-only mapping of its record, decoded only when a field beyond
+    the status, article and locale is asked for.
     """
 
     __slots__ = ("key", "title", "json_stat", "html_key", "html_stat", "status", "json_sha", "html_path",
@@ -472,19 +472,10 @@ class Kept(Mapping):
             self.fragment = _encode(record)
         self.html_path, self._full = html["path"], None
 
-    def saved(self) -> tuple:
-        return (self.key, self.title, self.json_stat, self.html_key, self.html_stat, self.status, self.json_sha,
-                self.html_path, self.fragment, self.coverage, self.review_state, self.json_size, self.html_sha,
-                self.html_size)
-
-    @classmethod
-    def loaded(cls, bundle_id: str, saved: tuple) -> "Kept":
-        locale, article = bundle_id.split("/", 1)
-        return cls(*saved, article, locale)
 
 
-# A bundle's row: its locale and article, what :meth:`Kept.saved` gives (the page's key as two
-# columns) and the stamp of its own PO file. Its manifest record, as the manifest lists it, is
+# A bundle's row: its locale and article, its :class:`Kept` fields (_columns; the page's key as
+# two columns) and the stamp of its own PO file. Its manifest record, as the manifest lists it, is
 # in a table of its own, in manifest order, with whether the manifest on disk lists it: the
 # rows a build goes over for its keys stay narrow (a row with its record did not fit a page,
 # and the state of 21,000 bundles took 100 MB), and the manifest is read in the order it is written.
