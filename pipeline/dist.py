@@ -57,19 +57,20 @@ def record_id(record: dict) -> str:
 class OutputDir:
     """Writes into dist/; before a bundle's files change, the manifest stops listing it."""
 
-    def __init__(self, dist: Path, known: Callable[[], tuple | None] | None = None,
+    def __init__(self, dist: Path, known: Callable[[], object | None] | None = None,
                  everything: str | None = None) -> None:
         self.dist = dist
         # The source digest, when this build makes every bundle again: its first retraction
         # writes a manifest that lists nothing rather than reading the old one (9 MB of JSON,
         # 50 MB parsed, at 21,000 bundles) to drop every bundle from it.
         self._everything = everything
-        # The manifest on disk as the last build recorded it: its fields but the bundles, the
-        # bundle ids in order, and each one's encoded record. Retracting from it needs no
-        # parsing; it is put together only when a retraction happens.
+        # The manifest on disk as the last build recorded it (pipeline.build._KnownManifest: its
+        # fields but the bundles, and the state's records it lists, with ``head``, ``unlist``,
+        # ``tags`` and ``records``). Retracting from it needs no parsing; it is asked for only
+        # when a retraction happens.
         self._known_factory = known
         self._known_made = False
-        self._known: tuple | None = None
+        self._known = None
         self._old: dict | None = None
         self.listed: list[dict] = []  # the old manifest's records, once it is read (old_manifest)
         self._read = False
@@ -300,58 +301,27 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(".tmp")
 
 
-def index_page(heading: str, records: Iterable[Mapping], titles: Callable[[str], str | None], dist: Path,
-               sections: dict | None = None, only: set[str] | None = None) -> bytes:
-    """``dist/index.html``: the published articles by language (titles read back where unknown).
-
-    ``titles`` gives a bundle's title by its id (None: read it back from its JSON bundle).
-    ``sections`` (kept by the caller across builds) maps a language to its rendered section
-    and the key it was rendered from: only the languages whose list changed are rendered.
-    ``only``: the languages whose list may have changed, when the caller knows that the others'
-    are the ones ``sections`` was rendered from (the same bundles, titles and statuses); their
-    sections are taken as they are, without going over their records (21,000 at 1,000 x 20).
-    A language's links are made when its section is, and let go after it.
-    """
+def index_page(heading: str, records: Iterable[Mapping], dist: Path) -> bytes:
+    """``dist/index.html`` of these records, whose bundles are in ``dist`` (a merge of shards:
+    :mod:`pipeline.shards`): the published articles by language, their titles read back."""
     from pipeline.bundle import language_info
     from pipeline.bundle.html import render_index_bytes, render_index_section
 
-    by_locale: dict[str, list[Mapping]] = {}
-    kept = {tag for tag in sections or {} if only is not None and tag not in only}
+    by_locale: dict[str, list[tuple[str, str]]] = {}
     for record in records:
-        if record["status"] == PUBLISHED and record["locale"] not in kept:
-            by_locale.setdefault(record["locale"], []).append(record)
-    rendered = []
-    listed = ordered_tags([*by_locale, *kept])
-    for tag in listed:
-        if tag in kept:
-            rendered.append(sections[tag][1])
-            continue
-        articles = []
-        for record in by_locale.pop(tag, ()):
-            article = record["article"]
-            title = titles(f"{tag}/{article}")
-            if title is None:  # kept from an earlier shard build: read its title back
-                try:
-                    title = json.loads((dist / record["files"]["json"]["path"]).read_bytes())["title"]["text"]
-                except (OSError, ValueError, KeyError):
-                    continue
-            articles.append((f"{tag}/{article}.html", title))
-        articles.sort()
-        info = language_info(tag)
-        # What the section is rendered from, as one string: hashing it costs a tenth of
-        # encoding the list as JSON, which mattered at 1,000 articles in 20 languages.
-        key = digest(json.dumps(info, sort_keys=True, ensure_ascii=False), *(f"{h}\t{t}" for h, t in articles))
-        known = (sections or {}).get(tag)
-        if known is None or known[0] != key:
-            language = {**info, "articles": [{"href": h, "title": t} for h, t in articles]}
-            known = (key, render_index_section(language))
-            if sections is not None:
-                sections[tag] = known
-        rendered.append(known[1])
-    if sections is not None:
-        for tag in set(sections).difference(listed):
-            del sections[tag]
-    return render_index_bytes(heading, rendered)
+        title = _title_on_disk(dist, record) if record["status"] == PUBLISHED else None
+        if title is not None:
+            by_locale.setdefault(record["locale"], []).append((f"{record['locale']}/{record['article']}.html", title))
+    return render_index_bytes(heading, [render_index_section({**language_info(tag), "articles": [
+        {"href": h, "title": t} for h, t in sorted(by_locale[tag])]}) for tag in ordered_tags(list(by_locale))])
+
+
+def _title_on_disk(dist: Path, record: Mapping) -> str | None:
+    """A published bundle's title, read back from its JSON file (None if it cannot be)."""
+    try:
+        return json.loads((dist / record["files"]["json"]["path"]).read_bytes())["title"]["text"]
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def write_index(state, out: OutputDir, dist: Path, heading: str, tags: list[str] | None,
@@ -363,13 +333,10 @@ def write_index(state, out: OutputDir, dist: Path, heading: str, tags: list[str]
     from pipeline.bundle import language_info
     from pipeline.bundle.html import index_frame, render_index_bytes, render_index_section
 
-    theirs: dict[str, list[tuple[str, str]]] = {}
+    theirs: dict[str, list[tuple[str, str]]] = {}  # kept from an earlier shard build: titles read back
     for record in kept_old:
-        if record["status"] == PUBLISHED:
-            try:  # kept from an earlier shard build: read its title back
-                title = json.loads((dist / record["files"]["json"]["path"]).read_bytes())["title"]["text"]
-            except (OSError, ValueError, KeyError):
-                continue
+        title = _title_on_disk(dist, record) if record["status"] == PUBLISHED else None
+        if title is not None:
             theirs.setdefault(record["locale"], []).append((f"{record['locale']}/{record['article']}.html", title))
     ours = {tag for tag in state.published_tags() if tags is None or tag in tags}
     listed = ordered_tags([*ours, *theirs])
@@ -411,6 +378,7 @@ def write_index(state, out: OutputDir, dist: Path, heading: str, tags: list[str]
 
 
 def file_sha256(path: Path) -> str | None:
+    """The sha256 of a file, read a megabyte at a time; None when it cannot be read."""
     h = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
@@ -422,9 +390,8 @@ def file_sha256(path: Path) -> str | None:
 
 
 def index_record_of(path: Path) -> dict:
-    data = path.read_bytes()
-    return file_record(INDEX, data)
-
+    """The manifest's record of the index page on disk (read a megabyte at a time)."""
+    return {"path": INDEX, "sha256": file_sha256(path), "size": path.stat().st_size}
 
 
 def manifest_document(source_sha256: str, records: list[dict], index_bytes: bytes, tags: list[str]) -> dict:

@@ -102,7 +102,7 @@ def merge_shards(shards: list[Path], out: Path) -> MergeResult:
         record = dict(record, files={"json": info, "html": file_record(html_path, page)})
         records[bundle_id] = record
     ordered = sorted(records.values(), key=lambda r: (r["article"], r["locale"]))
-    index = index_page(heading or "Articles", ordered, lambda bundle_id: None, out)
+    index = index_page(heading or "Articles", ordered, out)
     if differs(out / INDEX, index):
         atomic_write_bytes(out / INDEX, index)
         result.written.append(INDEX)
