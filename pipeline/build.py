@@ -483,10 +483,10 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                     continue
             dirty.setdefault(tag, []).append(article_id)
         if new_stamps:
-            state.set_po_stamps(tag, new_stamps)
+            state.refresh(tag, "po_stamp", new_stamps)
             stamps_changed = True
         if new_stats:
-            state.set_json_stats(tag, new_stats)
+            state.refresh(tag, "json_stat", new_stats)
         if rows:  # articles gone
             state.delete(tag, list(rows))
             removed = True
@@ -501,7 +501,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                 removed = True
 
     def key_of(tag: str, article_id: str, stamp: bytes | None) -> bytes:
-        folder, shared = shared_of[tag]
+        shared = shared_of[tag][1]
         own = "" if tag == SOURCE_TAG else "-" if stamp is None else stamp[:HASH].hex()
         return bundle_key(hashes[article_id], shared, own)
 
@@ -615,7 +615,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                         continue
                 items.append(article_of.get(article) or article)
             if stats:
-                state.set_html_stats(tag, stats)
+                state.refresh(tag, "html_stat", stats)
             render.extend((tag, items[start:start + ARTICLES_PER_JOB]) for start in range(0, len(items), ARTICLES_PER_JOB))
             del items
         jobs_total[1] = len(render)

@@ -505,8 +505,8 @@ class BuildState:
 
     A row a bundle, so that a build holds none of them all at once: it goes over a locale's
     rows at a time, reads and writes the rows of the bundles it makes again, and streams the
-    manifest's records from the table in manifest order (by article, then locale: the index
-    ``bundles_by_article``). Before, the build loaded every bundle into memory (1.5 KB a
+    manifest's records from their own table in manifest order (by article, then locale: that
+    table's key). Before, the build loaded every bundle into memory (1.5 KB a
     bundle: 32 MB at 600 bundles, 74 MB at 21,000).
 
     A build runs in one transaction, committed by :meth:`save` at its end: a build that stops
@@ -620,17 +620,15 @@ class BuildState:
         self.db.executemany("UPDATE records SET record=? WHERE article=? AND locale=?",
                             ((e.encoded(), e.article, e.locale) for e in entries))
 
-    def set_po_stamps(self, tag: str, stamps: list[tuple[str, bytes | None]]) -> None:
-        self.db.executemany("UPDATE bundles SET po_stamp=? WHERE locale=? AND article=?",
-                            ((stamp, tag, article) for article, stamp in stamps))
+    # What a rebuild refreshes of a bundle it keeps: a stamp or a stat that changed, not its bytes.
+    REFRESHED = ("po_stamp", "json_stat", "html_stat")
 
-    def set_json_stats(self, tag: str, stats: list[tuple[str, bytes]]) -> None:
-        self.db.executemany("UPDATE bundles SET json_stat=? WHERE locale=? AND article=?",
-                            ((stat, tag, article) for article, stat in stats))
-
-    def set_html_stats(self, tag: str, stats: list[tuple[str, bytes]]) -> None:
-        self.db.executemany("UPDATE bundles SET html_stat=? WHERE locale=? AND article=?",
-                            ((stat, tag, article) for article, stat in stats))
+    def refresh(self, tag: str, column: str, values: list[tuple[str, bytes | None]]) -> None:
+        """Set ``column`` (one of :attr:`REFRESHED`) of these bundles of a locale: (article, value)."""
+        if column not in self.REFRESHED:
+            raise ValueError(f"not a column a rebuild refreshes: {column}")
+        self.db.executemany(f"UPDATE bundles SET {column}=? WHERE locale=? AND article=?",
+                            ((value, tag, article) for article, value in values))
 
     def delete(self, tag: str, articles: list[str] | None = None) -> None:
         """Forget a locale's bundles (``articles``: only those)."""
