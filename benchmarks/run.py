@@ -5,7 +5,9 @@ generates a content root in a temporary folder, then times, each in a fresh proc
 cold ``pipeline extract``; cold ``pipeline build`` (no dist/, no cache); a no-op
 rebuild; a rebuild after one PO file changed; a rebuild after one article changed; a
 build of a copy of the corpus with its dist/ and cache (a CI runner restoring them onto a
-fresh checkout); and ``pipeline --help``. Wall time, time per bundle and the peak resident memory of the
+fresh checkout); and ``pipeline --help``. Beside the cold build, the same file reads and writes
+with none of the pipeline's work are timed (``benchmarks/floor.py``): the part of the cold build
+that is this machine's disk, not the pipeline's Python. Wall time, time per bundle and the peak resident memory of the
 process are reported as a table and as JSON (``benchmarks/last-run.json``).
 
 The no-op and one-PO rebuilds run ``BENCH_RUNS`` times (5) and report the median, with
@@ -30,12 +32,15 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import generate
+from benchmarks.floor import io_floor
 
 REPO = Path(__file__).resolve().parent.parent
 # Each command through benchmarks/measured.py: `python -m pipeline`, reporting the peaks of the
 # command and of its workers apart.
 PIPELINE = [sys.executable, str(REPO / "benchmarks" / "measured.py")]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))  # runs of each small step; the median is reported
+FLOOR_STEP = "file operations alone"
+TARGET_SIZE = "1000x20"  # the size issue 7's targets are set for
 TARGETS = {"build (cold)": 10.0, "build (no-op)": 1.0, "build (one PO changed)": 1.0, "--help": 0.150}
 
 
@@ -145,6 +150,24 @@ def memory_verdict(rows: list[dict]) -> dict | None:
             if two else None}
 
 
+def floor_share(rows: list[dict]) -> list[dict]:
+    """For each corpus, the cold build's seconds, its file operations' alone, and what that
+    leaves of the cold build's target (at the target's size) for the pipeline's own work."""
+    cold = {row["corpus"]: row["seconds"] for row in rows if row["step"] == "build (cold)"}
+    shares = []
+    for row in rows:
+        if row["step"] == FLOOR_STEP and row["corpus"] in cold:
+            build, floor = cold[row["corpus"]], row["seconds"]
+            share = {"corpus": row["corpus"], "cold_seconds": build, "floor_seconds": floor,
+                     "floor_percent_of_cold": round(100 * floor / build) if build else None,
+                     "work_seconds": round(build - floor, 3)}
+            if row["corpus"] == TARGET_SIZE:
+                share["target_seconds"] = TARGETS["build (cold)"]
+                share["left_for_work_seconds"] = round(TARGETS["build (cold)"] - floor, 3)
+            shares.append(share)
+    return shares
+
+
 def written(stdout: str) -> int:
     match = re.search(r"\((\d+) files written", stdout)
     return int(match.group(1)) if match else -1
@@ -180,6 +203,11 @@ def bench_size(articles: int, locales: int, workdir: Path) -> list[dict]:
     os.sync()
     cold = timed([*PIPELINE, "build"], root)
     record("build (cold)", cold, files_written=written(cold["stdout"]), corpus_seconds=round(generated, 1))
+    # The same reads and writes with none of the pipeline's work (benchmarks/floor.py), right
+    # after the cold build, on the disk as it is now: what no Python change can take away.
+    os.sync()
+    floor = io_floor(root, workdir / f"floor-{articles}x{locales}")
+    record(FLOOR_STEP, {"seconds": floor["seconds"], "peak_mb": None}, files_written=floor["files"])
     noop = repeated([*PIPELINE, "build"], root, RUNS)
     record("build (no-op)", noop, files_written=written(noop["stdout"]))
 
@@ -231,7 +259,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for row in rows:
-        target = TARGETS.get(row["step"]) if row["corpus"] in ("1000x20", "-") else None
+        target = TARGETS.get(row["step"]) if row["corpus"] in (TARGET_SIZE, "-") else None
         verdict = "" if target is None else (f"<= {target:g}s " + ("ok" if row["seconds"] <= target else "MISSED"))
         per = "" if row["ms_per_bundle"] is None else f"{row['ms_per_bundle']:.3f}"
         peak = "" if row["peak_mb"] is None else f"{row['peak_mb']:.0f}"
@@ -253,11 +281,20 @@ def main() -> None:
                      f"{'ok' if memory['independent'] else 'MISSED'} ({noise if memory['independent'] else ''}"
                      f"{growth:g} KB a bundle, x{memory['ratio_largest_to_smallest']:g} from the smallest to the largest)")
         print(line)
+    shares = floor_share(rows)
+    if shares:
+        print("\nthe cold build's file operations alone (the same reads and writes, none of the work):")
+    for share in shares:
+        line = (f"  {share['corpus']}: {share['floor_seconds']:.1f} s of {share['cold_seconds']:.1f} s "
+                f"({share['floor_percent_of_cold']}%); the pipeline's own work {share['work_seconds']:.1f} s")
+        if "target_seconds" in share:
+            line += f"; of the {share['target_seconds']:g} s target, {share['left_for_work_seconds']:.1f} s are left for it"
+        print(line)
     print(f"\ncalibration (a 5,000,000-step Python loop, before and after): "
           f"{calibrations[0]:.3f} s, {calibrations[1]:.3f} s")
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "platform": platform.platform(), "calibration_seconds": calibrations}, "rows": rows,
-              "memory": memory}
+              "memory": memory, "file_operations": shares}
     out = REPO / "benchmarks" / "last-run.json"
     out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(f"\nJSON: {out.relative_to(REPO)}")

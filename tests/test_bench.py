@@ -79,3 +79,45 @@ def test_a_commands_peak_is_its_own_not_the_peak_of_the_benchmark_that_started_i
     result = timed([*PIPELINE, "--help"], Path.cwd())
     del held
     assert 5 < result["parent_mb"] < 150 and result["peak_mb"] == result["parent_mb"]
+
+
+def test_the_file_operations_share_is_read_against_the_cold_build_and_the_target():
+    from benchmarks.run import FLOOR_STEP, floor_share
+
+    rows = [{"corpus": "100x5", "step": "build (cold)", "seconds": 1.3},
+            {"corpus": "100x5", "step": FLOOR_STEP, "seconds": 0.26},
+            {"corpus": "1000x20", "step": "build (cold)", "seconds": 21.7},
+            {"corpus": "1000x20", "step": "build (no-op)", "seconds": 0.48},
+            {"corpus": "1000x20", "step": FLOOR_STEP, "seconds": 4.5}]
+    assert floor_share(rows) == [
+        {"corpus": "100x5", "cold_seconds": 1.3, "floor_seconds": 0.26, "floor_percent_of_cold": 20,
+         "work_seconds": 1.04},
+        {"corpus": "1000x20", "cold_seconds": 21.7, "floor_seconds": 4.5, "floor_percent_of_cold": 21,
+         "work_seconds": 17.2, "target_seconds": 10.0, "left_for_work_seconds": 5.5}]
+
+
+def test_the_file_operations_alone_read_every_input_and_write_every_bundles_two_files(tmp_path):
+    """benchmarks/floor.py: a cold build's reads and writes, with the build's own bytes."""
+    from benchmarks.corpus import generate
+    from benchmarks.floor import io_floor
+    from benchmarks.run import PIPELINE, timed
+
+    root = tmp_path / "corpus"
+    generate(root, 3, 2)
+    assert "9 published" in timed([*PIPELINE, "build"], root)["stdout"]
+    out = tmp_path / "floor"
+    for workers in (1, 2):
+        result = io_floor(root, out / str(workers), workers=workers)
+        assert result["files"] == 18 and result["seconds"] > 0
+        written = sorted(p.relative_to(out / str(workers)).as_posix() for p in (out / str(workers)).rglob("*"))
+        folders = sorted(p.name for p in (root / "locales").iterdir() if p.is_dir())
+        assert len(folders) == 2
+        articles = sorted(p.stem for p in (root / "source" / "articles").glob("*.yaml"))
+        assert written == sorted([*["en", *folders],
+                                  *(f"{tag}/{a}.{ext}" for tag in ["en", *folders] for a in articles
+                                    for ext in ("html", "json"))])
+        sample = next(p for p in sorted((root / "dist").iterdir()) if p.is_dir() and p.name != "en")
+        first = min(sample.glob("*.json"))
+        assert (out / str(workers) / folders[0] / first.name).read_bytes() == first.read_bytes()
+        assert (out / str(workers) / folders[0] / first.with_suffix(".html").name).read_bytes() == \
+            first.with_suffix(".html").read_bytes()
