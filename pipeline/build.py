@@ -142,6 +142,7 @@ def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
     sources.keep_only(article_ids)  # the last job's articles, when they are this one's too
     articles = tuple(sources.article(a) for a in article_ids)
     out = OutputDir(project.dist_dir)
+    dist_prefix = f"{project.dist_dir}{os.sep}"
     problems: list[Problem] = []
     stamps: dict[str, bytes] = {}  # the PO files read, by path: the build's stamps of them
     if tag == SOURCE_TAG:
@@ -174,7 +175,7 @@ def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
         record.update(status=PUBLISHED, reasons=[], coverage=bundle["coverage"],
                       review_state=bundle["review"]["state"], files={"json": file_record(json_path, json_bytes)})
         results.append({"record": record, "title": bundle["title"]["text"],
-                        "json_stat": file_stat(project.dist_dir / json_path)})
+                        "json_stat": file_stat(f"{dist_prefix}{json_path}")})
     if tag != SOURCE_TAG:
         stamps = {gate.data.paths[domain]: stamp for domain, stamp in gate.data.stamps.items()}
     return results, out.written, problems, {"language": language_info(tag), "chain": fallback_chain(tag),
@@ -197,18 +198,19 @@ def _render_job(build: _Build, tag: str, article_ids: list[str], switchers: dict
     from pipeline.bundle.html import render_article
 
     project, sources = _context(build, [])
-    dist = project.dist_dir
     sources.keep_only(())  # a worker's last evaluate job's articles: pages need none
-    out = OutputDir(dist)
+    out = OutputDir(project.dist_dir)
+    prefix = f"{project.dist_dir}{os.sep}{tag}{os.sep}"
     results = []
     for article_id in article_ids:
         tags = switchers[article_id]
-        bundle = json.loads((dist / tag / f"{article_id}.json").read_bytes())
+        with open(f"{prefix}{article_id}.json", "rb") as handle:
+            bundle = json.loads(handle.read())
         html_path = f"{tag}/{article_id}.html"
         html_bytes = render_article(bundle, [language_info(t) for t in tags]).encode("utf-8")
         out.write(html_path, html_bytes)
         results.append({"article": article_id, "html": file_record(html_path, html_bytes),
-                        "html_stat": file_stat(dist / html_path)})
+                        "html_stat": file_stat(f"{prefix}{article_id}.html")})
     return results, out.written
 
 

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def differs(path: Path, data: bytes) -> bool:
+def differs(path: Path | str, data: bytes) -> bool:
     """True unless ``path`` holds exactly ``data`` (the size is compared first, for speed)."""
     try:
-        return path.stat().st_size != len(data) or path.read_bytes() != data
+        if os.stat(path).st_size != len(data):
+            return True
+        with open(path, "rb") as handle:
+            return handle.read() != data
     except OSError:
         return True
 
@@ -30,7 +33,7 @@ def write_text_if_changed(path: Path, text: str) -> bool:
     return write_bytes_if_changed(path, text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes] | Callable[[BinaryIO], None], durable: bool = True,
+def atomic_write_bytes(path: Path | str, data: bytes | Iterable[bytes] | Callable[[BinaryIO], None], durable: bool = True,
                        make_folder: bool = True, private: bool = False, keep_same: bool = False) -> bool:
     """Write to a temporary file in the same folder, fsync, then rename over ``path``.
 
@@ -49,13 +52,14 @@ def atomic_write_bytes(path: Path, data: bytes | Iterable[bytes] | Callable[[Bin
     renamed over another (its auto_da_alloc guard), which cost 7 to 60 ms for each
     megabytes-large state file; a crash in between leaves no file, which reads as a cold cache.
     """
-    if make_folder:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    folder, name = os.path.split(path)
+    if make_folder and folder:
+        os.makedirs(folder, exist_ok=True)
     # A name of our own rather than mkstemp's: mkstemp draws random names and costs ~0.2 ms a
     # file, a lot over 40,000 files. The pid and a counter keep concurrent writers apart.
     global _counter
     _counter += 1
-    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{_counter}.tmp"))
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{_counter}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
     try:
         try:

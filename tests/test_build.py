@@ -130,7 +130,7 @@ def test_manifest_is_written_last(root, monkeypatch):
     real = pipeline.dist.atomic_write_bytes
 
     def spy(path: Path, data: bytes, **options) -> None:
-        order.append(path.relative_to(root / "dist").as_posix())
+        order.append(Path(path).relative_to(root / "dist").as_posix())
         real(path, data, **options)
 
     monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", spy)
