@@ -23,6 +23,17 @@ _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 # Characters that str.splitlines() (polib) or str.strip() treat as line breaks or spaces
 # where split("\n") does not: a text with any of them takes the careful path.
 _UNUSUAL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0b, 0x20), 0x7f])  # the ASCII ones of _UNUSUAL
+
+
+def has_unusual(text: str) -> bool:
+    """``_UNUSUAL.search(text) is not None``, three times faster: the ASCII control characters
+    are deleted from the UTF-8 bytes (a C loop; none of them occurs inside a multi-byte
+    character), the other three looked for as substrings. The pattern's own scan took 35 us
+    of a 12 KB file (tests/test_poread.py compares the two)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return (len(data.translate(None, _CONTROL_BYTES)) != len(data)
+            or "\x85" in text or "\u2028" in text or "\u2029" in text)
 
 
 # One entry as pipeline and msgmerge lay it out: translator comments, extracted comments,
@@ -97,7 +108,7 @@ def parse_fast(text: str) -> list[_Entry] | None:
     entry knows its first line, so the caller can hand exactly the header's lines to the
     careful parser.
     """
-    if _UNUSUAL.search(text):
+    if has_unusual(text):
         return None
     entries = _parse_canonical(text)
     if entries is None:

@@ -225,3 +225,21 @@ def test_entries_made_without_init_are_the_entries_init_makes(items):
         made = _new_entry(**{k: v for k, v in values.items() if v != getattr(Entry, k, object())})
         assert made == entry and hash(made) == hash(entry) and asdict(made) == asdict(entry)
         assert made.key == entry.key
+
+
+@given(st.text(alphabet=st.characters(codec=None, categories=None), max_size=40)
+       | st.text(alphabet="ab \n\t\r\x00\x1f\x7f\x80\x85\xa0\u2027\u2028\u2029\u202f\ud800", max_size=12))
+def test_the_unusual_characters_test_is_the_patterns(text):
+    """parse_fast steps aside for a text with a character str.splitlines() or polib reads as a
+    line break; has_unusual answers as the pattern did, for any text (lone surrogates too)."""
+    from pipeline.poread import _UNUSUAL, has_unusual
+
+    assert has_unusual(text) == (_UNUSUAL.search(text) is not None)
+
+
+@pytest.mark.parametrize("character", [chr(c) for c in (*range(0x20), 0x7f, 0x85, 0x2028, 0x2029)])
+def test_every_unusual_character_is_found_in_a_catalogue(character):
+    from pipeline.poread import _UNUSUAL, has_unusual
+
+    text = f'msgid ""\nmsgstr "é{character}"\n'
+    assert has_unusual(text) == (_UNUSUAL.search(text) is not None) == (character not in "\t\n")
