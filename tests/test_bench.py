@@ -108,7 +108,7 @@ def test_the_file_operations_alone_read_every_input_and_write_every_bundles_two_
     out = tmp_path / "floor"
     for workers in (1, 2):
         result = io_floor(root, out / str(workers), workers=workers)
-        assert result["files"] == 18 and result["seconds"] > 0
+        assert result["files"] == 18
         written = sorted(p.relative_to(out / str(workers)).as_posix() for p in (out / str(workers)).rglob("*"))
         folders = sorted(p.name for p in (root / "locales").iterdir() if p.is_dir())
         assert len(folders) == 2

@@ -308,6 +308,28 @@ def test_a_rebuild_from_the_parse_cache_equals_a_cold_build(root, tmp_path):
         {p: (cold / "dist" / p).read_bytes() for p in mtimes(cold / "dist")}
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_edited_articles_bundles_carry_the_hash_of_its_new_bytes(root, jobs, monkeypatch):
+    """A bundle's source hash is taken from the bytes its article was loaded from, once an
+    article (not read again for each locale): after an edit, every locale's bundle has the new
+    hash, in workers (jobs=2) as in the build's own process."""
+    import hashlib
+    import json
+
+    import pipeline.build
+
+    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)  # workers even for this small project
+
+    build(Project.open(root), jobs=jobs)
+    article = root / "source/articles/discogram.yaml"
+    article.write_text(article.read_text(encoding="utf-8").replace("Purpose", "The purpose", 1), encoding="utf-8")
+    build(Project.open(root), jobs=jobs)
+    expected = hashlib.sha256(article.read_bytes() + b"\0" + (root / "source/site.yaml").read_bytes()).hexdigest()
+    hashes = {path.parent.name: json.loads(path.read_bytes())["source"]["sha256"]
+              for path in (root / "dist").glob("*/discogram.json")}
+    assert len(hashes) > 2 and set(hashes.values()) == {expected}
+
+
 def test_an_edited_article_is_validated_again(root, cli):
     assert cli("build", root=root).exit_code == 0
     article = root / "source/articles/discogram.yaml"
