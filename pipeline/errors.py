@@ -30,6 +30,10 @@ class Problem:
     def format(self) -> str:
         return f"{self.location()}error: {self.message}"
 
+    def warning(self) -> str:
+        """The problem as the commands print a warning: the located message, then the hint."""
+        return f"{self.location()}warning: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
+
 
 class PipelineError(Exception):
     """Base class: bad input or usage. Exit code 2."""

@@ -141,3 +141,117 @@ def test_warnings_reach_the_json_report_and_the_annotations(cli, blocked_fr):
                                  "hint": "see docs/review.md for the format; 'git log -p' shows how it was changed"}]
     github = cli("check", "fr", "--format", "github", root=root).stdout.splitlines()
     assert github[0] == "::warning file=locales/fr/reviews.yaml,line=1::'approvals' must be a list of records"
+
+
+# --------------------------------------------------------------- the report streamed, as it was whole
+
+
+def _whole_text(reports) -> list[str]:
+    """The text report as ``check`` printed it when it held every locale's report (the code
+    before pipeline/report.py streamed it), kept here as the reference for the streamed one."""
+    lines = [f.format() for report in reports for f in report.all_findings()]
+    for report in reports:
+        for verdict in report.verdicts:
+            cov = verdict.coverage
+            lines.append(f"{verdict.locale} {verdict.article}: {verdict.status.upper()} "
+                         f"(coverage {cov.percent:g}%, {cov.fallback} fallback to English, {verdict.review_state})")
+            lines.extend(f"  {reason.format()}" for reason in verdict.reasons)
+    published = sum(v.published for r in reports for v in r.verdicts)
+    lines.append(f"{published} published, {sum(len(r.verdicts) for r in reports) - published} blocked")
+    return lines
+
+
+def _whole_json(reports) -> str:
+    data = {"schema_version": 1,
+            "warnings": [{"path": p.path, "line": p.line, "message": p.message, "hint": p.hint}
+                         for r in reports for p in r.problems],
+            "findings": [f.to_json() for r in reports for f in r.all_findings()],
+            "bundles": [v.to_json() for r in reports for v in r.verdicts],
+            "summary": {"published": sum(v.published for r in reports for v in r.verdicts),
+                        "blocked": sum(not v.published for r in reports for v in r.verdicts)}}
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _whole_github(reports) -> list[str]:
+    def data(text):
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text):
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    lines = []
+    for report in reports:
+        for p in report.problems:
+            lines.append(f"::warning file={prop(p.path or '')}{f',line={p.line}' if p.line else ''}::{data(p.message)}")
+        for f in report.all_findings():
+            lines.append(f"::{'error' if f.severity == 'error' else 'warning'} file={prop(f.path)},line={f.line},"
+                         f"title={prop(f'[{f.check}]')}::{data(f.message)}")
+        for v in report.verdicts:
+            for r in v.reasons:
+                lines.append(f"::error file={prop(r.path)}{f',line={r.line}' if r.line else ''},"
+                             f"title={prop(f'{v.locale} {v.article} blocked [{r.rule}]')}::{data(r.message)}")
+    return lines
+
+
+@pytest.fixture
+def untidy(source_root):
+    """Three articles in fr and de with findings, warnings and blocked bundles of every kind the
+    report orders: an article id that is a prefix of another (their PO files sort the other way),
+    one that sorts after the site strings, stray entries, a bad Plural-Forms header, a broken
+    glossary (fr) and a broken review ledger (de)."""
+    from pipeline.extract import extract
+    from pipeline.locales import parse_locale
+    from pipeline.project import Project
+    from pipeline.translations import init_locale
+
+    article = (source_root / "source/articles/discogram.yaml").read_text(encoding="utf-8")
+    for other in ("discogram-lumbar", "tail"):
+        (source_root / f"source/articles/{other}.yaml").write_text(
+            article.replace("id: discogram", f"id: {other}"), encoding="utf-8")
+    project = Project.open(source_root)
+    extract(project)
+    for tag in ("fr", "de"):
+        init_locale(project, parse_locale(tag))
+        fill(source_root, tag, "site", translate=lambda e: "Mis à jour le {datum}." if e.msgid == UPDATED
+             else f"[xx] {e.msgid}")
+        fill(source_root, tag, "discogram", translate=lambda e: f"[xx] {e.msgid} **")
+        fill(source_root, tag, "discogram-lumbar", translate=lambda e: f"[xx] <b>{e.msgid}</b>")
+        fill(source_root, tag, "tail", translate=lambda e: e.msgid)
+        for domain in ("discogram", "site", "tail"):
+            with (source_root / f"locales/{tag}/LC_MESSAGES/{domain}.po").open("a", encoding="utf-8") as po:
+                po.write(f'\nmsgctxt "{domain}/gone"\nmsgid "A sentence no longer in English"\nmsgstr "Une phrase"\n')
+    fill(source_root, "de", "discogram-lumbar", translate=lambda e: f"[xx] {e.msgid}",
+         header={"Plural-Forms": "nplurals=x;"})
+    (source_root / "locales/fr/glossary.yaml").write_text("terms: [unclosed\n", encoding="utf-8")
+    (source_root / "locales/de/reviews.yaml").write_text("approvals: {}\n", encoding="utf-8")
+    return source_root
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_the_streamed_report_is_the_whole_report_byte_for_byte(cli, untidy, fmt):
+    """``check`` writes its report an article at a time (pipeline/report.py); what it prints, on
+    standard output and standard error, is what the report held whole printed."""
+    from pipeline.errors import Problem
+    from pipeline.gate import evaluate_locale
+    from pipeline.locales import parse_locale
+    from pipeline.project import Project
+    from pipeline.review import approvals_for
+    from pipeline.source import load_sources
+
+    project = Project.open(untidy)
+    sources = load_sources(untidy)
+    reports = [evaluate_locale(project, sources, parse_locale(tag), approvals_for(project, parse_locale(tag)))
+               for tag in ("de", "fr")]
+    result = cli("check", "--format", fmt, root=untidy)
+    expected = {"text": lambda: "\n".join(_whole_text(reports)) + "\n", "json": lambda: _whole_json(reports),
+                "github": lambda: "\n".join(_whole_github(reports)) + "\n"}[fmt]()
+    assert result.stdout == expected
+    assert result.stderr == "".join(Problem.warning(p) + "\n" for r in reports for p in r.problems)
+    assert result.exit_code == 1
+    # What the fixture set up is there to be ordered: findings in several catalogues, warnings of
+    # each kind, blocked and published bundles.
+    assert {f.path.rsplit("/", 1)[-1] for r in reports for f in r.all_findings()} == {
+        "discogram-lumbar.po", "discogram.po", "site.po", "tail.po"}
+    assert {p.path.rsplit("/", 1)[-1] for r in reports for p in r.problems} == {
+        "glossary.yaml", "reviews.yaml", "discogram.po", "discogram-lumbar.po", "site.po", "tail.po"}
+    assert {v.status for r in reports for v in r.verdicts} == {"blocked", "published"}

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from pipeline.cli import app
-from pipeline.cli.common import sources_and_locales, warn
+from pipeline.cli.common import sources_and_locales
 
 
 class CheckFormat(str, Enum):
@@ -31,19 +31,17 @@ def check(
         for chk in all_checks():
             typer.echo(f"{chk.id:<22} {chk.severity:<8} {chk.description}")
         return 0
-    from pipeline.gate import evaluate_locale
-    from pipeline.report import github_report, json_report, text_report
+    from pipeline.report import CheckReport, check_locale
     from pipeline.review import approvals_for
 
     proj, sources, chosen = sources_and_locales(ctx, locales)
-    reports = [evaluate_locale(proj, sources, locale, approvals_for(proj, locale)) for locale in chosen]
-    for report in reports:
-        warn(report.problems)
-    if fmt is CheckFormat.json:
-        typer.echo(json_report(reports), nl=False)
-    else:
-        render = github_report if fmt is CheckFormat.github else text_report
-        for line in render(reports):
-            typer.echo(line)
-    blocked = any(not v.published for r in reports for v in r.verdicts)
-    return 1 if blocked else 0
+    # An article at a time, the report kept on disk until every locale is in: held whole, it took
+    # 445 MB at 1,000 articles in 20 locales (pipeline/report.py).
+    report = CheckReport(fmt.value, warn=lambda text: typer.echo(text, err=True))
+    try:
+        for locale in chosen:
+            check_locale(proj, sources, locale, approvals_for(proj, locale), report)
+        report.write(lambda text: typer.echo(text, nl=False))
+    finally:
+        report.close()
+    return 1 if report.blocked else 0

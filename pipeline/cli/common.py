@@ -29,9 +29,7 @@ def sources_and_locales(ctx: typer.Context, locales: list[str] | None):
 
 def warn(problems: Iterable[Problem]) -> None:
     for problem in problems:
-        typer.echo(f"{problem.location()}warning: {problem.message}", err=True)
-        if problem.hint:
-            typer.echo(f"  hint: {problem.hint}", err=True)
+        typer.echo(problem.warning(), err=True)
 
 
 def echo_json(data: object) -> None:
