@@ -21,7 +21,6 @@ from __future__ import annotations
 import collections
 import contextlib
 import gc
-import hashlib
 import heapq
 import itertools
 import json
@@ -32,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.buildstate import (HASH, RACY_NS, BuildState, Kept, ParsedCache, Stamps, bundle_key, code_digest,
+from pipeline.buildstate import (HASH, RACY_NS, BuildState, Kept, Stamps, bundle_key, code_digest,
                                  digest, file_stat, parse_cache, verified_stat)
 from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, file_record,
                            files_intact, index_record_of, locales_section, manifest_chunks, ordered_tags, read_manifest,
@@ -40,8 +39,7 @@ from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale
 from pipeline.project import Project
-from pipeline.source import (SITE_DOMAIN, Article, Site, Sources, article_key, load_article, load_site,
-                             validate_sources)
+from pipeline.source import SITE_DOMAIN, PartialSources, Site, load_site, validate_sources
 
 # The gate, the checks, Babel and Jinja2 are imported where they are used: a no-op rebuild
 # of 20,000 bundles needs none of them, and importing them costs a fifth of a second.
@@ -111,14 +109,14 @@ class _Build:
     digest: str
 
 
-def _context(build: _Build, articles: list[tuple[str, str]]) -> tuple[Project, "_PartialSources"]:
+def _context(build: _Build, articles: list[tuple[str, str]]) -> tuple[Project, "PartialSources"]:
     """The project and sources of ``build`` in the process running a job, knowing ``articles``
     (id, path): made at a worker's first job, kept for its next ones."""
     if _CONTEXT.get("token") != build.token:
         _CONTEXT.clear()
         root = build.project.root
         _CONTEXT.update(token=build.token, project=build.project,
-                        sources=_PartialSources(root, build.site, build.digest, [], parse_cache(root),
+                        sources=PartialSources(root, build.site, build.digest, [], parse_cache(root),
                                                 build.project.config.required_roles))
     sources = _CONTEXT["sources"]
     sources.know(articles)
@@ -182,7 +180,7 @@ def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
                                             "stamps": stamps}
 
 
-def _source_sha256(sources: "_PartialSources", article_id: str, site_bytes: bytes) -> str:
+def _source_sha256(sources: "PartialSources", article_id: str, site_bytes: bytes) -> str:
     """The bundle's source hash: its article file (the bytes it was loaded from) and the site
     strings, as apps see it."""
     h = sources.file_hash(article_id).copy()
@@ -399,7 +397,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     if known and known.get("files") == file_hashes:
         articles = known["articles"]  # [[id, path], ...], sorted by id
         site = load_site(project.root, roles)
-        sources = _PartialSources(project.root, site, known["digest"], articles, parsed, roles)
+        sources = PartialSources(project.root, site, known["digest"], articles, parsed, roles)
     else:
         # Validated, then loaded from the parse cache where they are evaluated (_evaluate_job);
         # an article file with the bytes the last build validated is valid still.
@@ -409,7 +407,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         parsed.flush()
         if (cache_dir / "parsed").is_dir():  # the one-file-per-article cache of earlier versions
             shutil.rmtree(cache_dir / "parsed", ignore_errors=True)
-        sources = _PartialSources(project.root, site, source_digest, articles, parsed, roles)
+        sources = PartialSources(project.root, site, source_digest, articles, parsed, roles)
         # The locale folders validated before stay known: source/ says nothing about them,
         # and validating 20 folder names again imports langcodes' tables (0.15 s).
         known = {"files": file_hashes, "articles": articles, "digest": source_digest,
@@ -803,59 +801,3 @@ def _source_files(project: Project) -> list[str]:
     folder = project.root / "source" / "articles"
     names = sorted(n for n in os.listdir(folder) if n.endswith((".yaml", ".yml"))) if folder.is_dir() else []
     return ["source/site.yaml", *(f"source/articles/{n}" for n in names)]
-
-
-class _PartialSources(Sources):
-    """Sources whose articles come, on demand, from the parse cache, where the build's
-    validation of source/ (this build's or, when source/ is byte for byte the same, the
-    last one's) put them. Only the articles that some changed bundle shows are loaded, a
-    job's at a time: neither the build nor its workers hold all of them (28 MB at 1,000)."""
-
-    def __init__(self, root: Path, site: Site, digest_: str, articles: list, parsed: ParsedCache,
-                 roles: frozenset[str]) -> None:
-        object.__setattr__(self, "_root", root)
-        object.__setattr__(self, "_paths", dict((a, p) for a, p in articles))
-        object.__setattr__(self, "_parsed", parsed)
-        object.__setattr__(self, "_roles", roles)
-        object.__setattr__(self, "_loaded", {})
-        object.__setattr__(self, "_hashes", {})
-        super().__init__(site, (), digest_)
-
-    def article(self, article_id: str) -> Article:
-        loaded = self.__dict__["_loaded"]
-        article = loaded.get(article_id)
-        if article is None:
-            path = self.__dict__["_paths"][article_id]
-            data = (self.__dict__["_root"] / path).read_bytes()
-            article = self.__dict__["_parsed"].get(article_key(path, data, self.__dict__["_roles"]))
-            if article is None:  # not in the cache after all: parse that file (it was valid when validated)
-                article = load_article(self.__dict__["_root"], path, self.__dict__["_roles"])
-            loaded[article_id] = article
-            # The bundles' source hash starts from these bytes: the file is not read again for
-            # each of an article's locales (21,000 reads in a cold build at 1,000 x 20).
-            self.__dict__["_hashes"][article_id] = hashlib.sha256(data)
-        return article
-
-    def file_hash(self, article_id: str):
-        """The SHA-256 (a ``hashlib`` object) of the bytes the article was loaded from."""
-        if article_id not in self.__dict__["_hashes"]:
-            self.article(article_id)
-        return self.__dict__["_hashes"][article_id]
-
-    def know(self, articles: list[tuple[str, str]]) -> None:
-        """Know where these articles (id, path) are, to load them when asked for."""
-        self.__dict__["_paths"].update(articles)
-
-    def keep_only(self, article_ids) -> None:
-        """Let go of the loaded articles but those of ``article_ids``."""
-        loaded, hashes = self.__dict__["_loaded"], self.__dict__["_hashes"]
-        for article_id in set(loaded).difference(article_ids):
-            del loaded[article_id]
-            hashes.pop(article_id, None)
-
-    def domains(self) -> tuple[str, ...]:
-        return (SITE_DOMAIN, *self.__dict__["_paths"])
-
-
-
-

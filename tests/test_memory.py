@@ -123,8 +123,8 @@ def test_a_rebuild_holds_only_the_articles_its_changed_bundles_show(root, monkey
     (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
     build(Project.open(root))
     loaded: list[str] = []
-    original = build_module._PartialSources.article
-    monkeypatch.setattr(build_module._PartialSources, "article",
+    original = build_module.PartialSources.article
+    monkeypatch.setattr(build_module.PartialSources, "article",
                         lambda self, article_id: loaded.append(article_id) or original(self, article_id))
     article.write_text(data.replace("Purpose", "The purpose", 1), encoding="utf-8")
     result = build(Project.open(root))
