@@ -7,6 +7,7 @@ whose folder under ``locales/`` is ``pt_BR``.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,3 +78,17 @@ def is_locale_folder(name: str) -> bool:
         return parse_locale(name).folder == name
     except UsageError:
         return False
+
+
+def release_locale_data() -> None:
+    """Let go of the CLDR data Babel loaded for a locale (a megabyte a locale; a rebuild
+    evaluating one article in 20 locales held 21 MB of it to the end): after a build's job,
+    and after each locale ``check`` is done with. Loading it again costs 3 ms."""
+    localedata = sys.modules.get("babel.localedata")
+    if localedata is None:
+        return
+    clear = getattr(localedata, "clear_caches", None)
+    if clear is not None:
+        clear()
+    elif isinstance(getattr(localedata, "_cache", None), dict):  # a Babel without clear_caches
+        localedata._cache.clear()  # (pyproject allows 2.14): the loaded data it would clear

@@ -203,9 +203,11 @@ def _copy(spool, echo: Callable[[str], None], chunk: int = 1 << 20) -> None:
 
 def check_locale(project, sources, locale, approvals, report: CheckReport) -> None:
     """Run the checks and the gate on every bundle of ``locale`` into ``report``, an article at a
-    time: its catalogue is read, checked, judged and let go before the next is read
-    (:class:`pipeline.gate.LocaleGate`, as a build's job does, with every check)."""
+    time: the article and its catalogue are loaded, checked, judged and let go before the next
+    (:class:`pipeline.gate.LocaleGate`, as a build's job does, with every check). ``sources``
+    are :class:`pipeline.source.PartialSources`, which load an article when it is asked for."""
     from pipeline.gate import LocaleGate
+    from pipeline.locales import release_locale_data
     from pipeline.qa import catalog_problems
     from pipeline.source import SITE_DOMAIN
 
@@ -214,9 +216,12 @@ def check_locale(project, sources, locale, approvals, report: CheckReport) -> No
     report.problems((0, ""), data.glossary_error.problems if data.glossary_error else ())
     report.problems((1, SITE_DOMAIN), catalog_problems(project, sources, gate._only(SITE_DOMAIN)))
     report.findings(data.paths[SITE_DOMAIN], gate.findings_of(SITE_DOMAIN))
-    for article, verdict, problems in gate.stream(sources.articles):
+    articles = (sources.article(article_id) for article_id in sources.domains()[1:])
+    for article, verdict, problems in gate.stream(articles):
         report.problems((1, article.id), problems)
         report.findings(data.paths[article.id], gate.findings[article.id])
         report.verdict(verdict)
+        sources.keep_only(())
     report.problems((2, ""), gate.ledger_problems)
     report.end_locale()
+    release_locale_data()

@@ -622,9 +622,12 @@ class PartialSources(Sources):
     all of them (28 MB at 1,000). ``articles`` is empty: :meth:`domains` names them."""
 
     def __init__(self, root: Path, site: Site, digest_: str, articles: list, parsed,
-                 roles: frozenset[str]) -> None:
+                 roles: frozenset[str], keys: dict[str, str] | None = None) -> None:
         object.__setattr__(self, "_root", root)
         object.__setattr__(self, "_paths", dict((a, p) for a, p in articles))
+        # The parse cache's key of each article, where the validation gave them (scan_sources):
+        # an article is then loaded without reading and hashing its file again.
+        object.__setattr__(self, "_keys", keys or {})
         object.__setattr__(self, "_parsed", parsed)
         object.__setattr__(self, "_roles", roles)
         object.__setattr__(self, "_loaded", {})
@@ -636,21 +639,30 @@ class PartialSources(Sources):
         article = loaded.get(article_id)
         if article is None:
             path = self.__dict__["_paths"][article_id]
-            data = (self.__dict__["_root"] / path).read_bytes()
-            article = self.__dict__["_parsed"].get(article_key(path, data, self.__dict__["_roles"]))
+            key = self.__dict__["_keys"].get(article_id)
+            if key is not None:
+                article = self.__dict__["_parsed"].get(key)
+            else:
+                data = (self.__dict__["_root"] / path).read_bytes()
+                article = self.__dict__["_parsed"].get(article_key(path, data, self.__dict__["_roles"]))
+                # The bundles' source hash starts from these bytes: the file is not read again
+                # for each of an article's locales (21,000 reads in a cold build at 1,000 x 20).
+                self.__dict__["_hashes"][article_id] = hashlib.sha256(data)
             if article is None:  # not in the cache after all: parse that file (it was valid when validated)
                 article = load_article(self.__dict__["_root"], path, self.__dict__["_roles"])
             loaded[article_id] = article
-            # The bundles' source hash starts from these bytes: the file is not read again for
-            # each of an article's locales (21,000 reads in a cold build at 1,000 x 20).
-            self.__dict__["_hashes"][article_id] = hashlib.sha256(data)
         return article
 
     def file_hash(self, article_id: str):
-        """The SHA-256 (a ``hashlib`` object) of the bytes the article was loaded from."""
-        if article_id not in self.__dict__["_hashes"]:
+        """The SHA-256 (a ``hashlib`` object) of the bytes the article was loaded from (read
+        now, for an article loaded by its key)."""
+        hashes = self.__dict__["_hashes"]
+        if article_id not in hashes:
             self.article(article_id)
-        return self.__dict__["_hashes"][article_id]
+        if article_id not in hashes:
+            hashes[article_id] = hashlib.sha256((self.__dict__["_root"] / self.__dict__["_paths"][article_id])
+                                                .read_bytes())
+        return hashes[article_id]
 
     def know(self, articles: list[tuple[str, str]]) -> None:
         """Know where these articles (id, path) are, to load them when asked for."""

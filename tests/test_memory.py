@@ -315,7 +315,9 @@ def test_locale_data_is_let_go_with_a_babel_that_has_no_clear_caches(monkeypatch
     format_date(None, locale="fr")
     assert babel.localedata._cache
     monkeypatch.delattr(babel.localedata, "clear_caches", raising=False)
-    build_module._release_locale_data()
+    from pipeline.locales import release_locale_data
+
+    release_locale_data()
     assert babel.localedata._cache == {}
 
 
