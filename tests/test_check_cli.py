@@ -278,3 +278,16 @@ def test_check_holds_one_article_and_one_locales_data_at_a_time(cli, untidy, mon
     assert held and max(held) == 1
     assert len(held) >= 2 * 3  # every article of both locales went through it
     assert not getattr(babel.localedata, "_cache", {})
+
+
+def test_check_without_a_writable_temporary_folder_says_so(cli, blocked_fr, monkeypatch, tmp_path):
+    """The report waits in temporary files (pipeline/report.py): with nowhere to put them, the
+    file system's message and exit code 2, not a traceback."""
+    import tempfile
+
+    root, _ = blocked_fr
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    result = cli("check", "fr", root=root)
+    assert result.exit_code == 2
+    assert "error: the file system refused it: No such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
