@@ -267,11 +267,13 @@ class LocaleReport:
 
 def evaluate_locale(project, sources: Sources, locale, approvals: Approvals | None = None,
                     articles: tuple[Article, ...] | None = None, errors_only: bool = False) -> LocaleReport:
-    """Read a locale once, check every domain once, and give each article its verdict.
+    """Read a locale once, check every domain once, and give each article its verdict: the
+    locale's report as one value, everything held (the tests' way to ask for verdicts, and the
+    reference ``check``'s streamed report is compared with). ``check`` and the build go an
+    article at a time through :class:`LocaleGate` instead.
 
     ``errors_only`` runs only the checks that can change a verdict (the build); the
-    verdicts are the same either way. Everything is held to the end, for the report:
-    :class:`LocaleGate` gives verdicts an article at a time.
+    verdicts are the same either way.
     """
     from pipeline.qa import read_locale
 
@@ -344,12 +346,18 @@ class LocaleGate:
     def problems(self, catalogs: LocaleCatalogs | None = None) -> tuple:
         """Warnings about the locale's own files (glossary, ledger) and the catalogues of
         ``catalogs`` (by default, the site strings' only)."""
+        return tuple(p for group in self.problem_groups(catalogs) for p in group)
+
+    def problem_groups(self, catalogs: LocaleCatalogs | None = None) -> tuple[tuple, tuple, tuple]:
+        """:meth:`problems` in the three groups they are reported in, in that order: the
+        glossary's, the catalogues' (``catalogs``, by default the site strings'), the review
+        ledger's. ``check`` puts each article's catalogue's between the second and the third."""
         from pipeline.qa import catalog_problems
 
         data = self.data
-        return (*(data.glossary_error.problems if data.glossary_error else ()),
-                *catalog_problems(self.project, self.sources, catalogs or self._only(SITE_DOMAIN)),
-                *self.ledger_problems)
+        return (tuple(data.glossary_error.problems if data.glossary_error else ()),
+                tuple(catalog_problems(self.project, self.sources, catalogs or self._only(SITE_DOMAIN))),
+                tuple(self.ledger_problems))
 
     def _only(self, domain: str) -> LocaleCatalogs:
         """The catalogues read, but for ``domain``'s alone: whose problems to report."""

@@ -208,13 +208,13 @@ def check_locale(project, sources, locale, approvals, report: CheckReport) -> No
     are :class:`pipeline.source.PartialSources`, which load an article when it is asked for."""
     from pipeline.gate import LocaleGate
     from pipeline.locales import release_locale_data
-    from pipeline.qa import catalog_problems
     from pipeline.source import SITE_DOMAIN
 
     gate = LocaleGate(project, sources, approvals, errors_only=False, locale=locale)
     data = gate.data
-    report.problems((0, ""), data.glossary_error.problems if data.glossary_error else ())
-    report.problems((1, SITE_DOMAIN), catalog_problems(project, sources, gate._only(SITE_DOMAIN)))
+    glossary, site, ledger = gate.problem_groups()
+    report.problems((0, ""), glossary)
+    report.problems((1, SITE_DOMAIN), site)
     report.findings(data.paths[SITE_DOMAIN], gate.findings_of(SITE_DOMAIN))
     articles = (sources.article(article_id) for article_id in sources.domains()[1:])
     for article, verdict, problems in gate.stream(articles):
@@ -222,6 +222,6 @@ def check_locale(project, sources, locale, approvals, report: CheckReport) -> No
         report.findings(data.paths[article.id], gate.findings[article.id])
         report.verdict(verdict)
         sources.keep_only(())
-    report.problems((2, ""), gate.ledger_problems)
+    report.problems((2, ""), ledger)
     report.end_locale()
     release_locale_data()
