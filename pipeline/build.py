@@ -286,6 +286,13 @@ def _run(function: Callable, jobs: Iterable[tuple], workers: int, progress: Call
             pool.close()
 
 
+def run_jobs(function: Callable, jobs: Iterable[tuple], bundles: int) -> Iterator[tuple[tuple, object]]:
+    """For another command (``check``): ``function(*job)`` for each job, in worker processes when
+    ``bundles`` are enough to pay for them (as a build decides: ``PARALLEL_MIN``,
+    ``PIPELINE_JOBS``), each job and its result in job order (:func:`_run`)."""
+    return _run(function, jobs, _workers(None, bundles), lambda: None)
+
+
 def _job(function: Callable, *job):
     """Run a job with the cyclic garbage collector paused, then collect once, and let go of
     the job's locale data (:func:`pipeline.locales.release_locale_data`).

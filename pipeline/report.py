@@ -22,6 +22,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from pipeline.errors import Problem
 
@@ -80,7 +81,7 @@ class CheckReport:
 
     def __init__(self, fmt: str, warn: Callable[[str], None] = lambda text: None) -> None:
         self.fmt = fmt
-        self.warn = warn  # the warnings for standard error, each one's text, a locale's as it ends
+        self.warn = warn  # the text for standard error (the warnings' lines), a locale's as it ends
         self.published = self.blocked = 0
         self._out = _spool()  # text: findings; json: findings; github: everything
         self._bundles = _spool()  # text: the verdicts' lines; json: the bundles
@@ -140,7 +141,7 @@ class CheckReport:
 
     def end_locale(self) -> None:
         for text in self._stderr.take():
-            self.warn(text[:-1])
+            self.warn(text)
         if self.fmt == JSON:
             for text in self._problems.take():
                 for item in text.split("\x00"):
@@ -160,15 +161,40 @@ class CheckReport:
             self._reasons.truncate()
 
     def _item(self, spool, name: str, item: str) -> None:
-        spool.write(("[\n" if not self._items[name] else ",\n") + item)
+        # Each item after a comma, the first's dropped when the list is written: the spools of
+        # two reports join end to end (absorb).
+        spool.write(",\n" + item)
         self._items[name] += 1
+
+    def save(self, prefix: str, stderr) -> dict:
+        """This report's spools (and ``stderr``, a spool of its warnings) in files beginning with
+        ``prefix``, and its counts: a worker's report of one locale, for :meth:`absorb`."""
+        for name, spool in (("out", self._out), ("bundles", self._bundles), ("warnings", self._warnings),
+                            ("stderr", stderr)):
+            with open(f"{prefix}.{name}", "w", encoding="utf-8", newline="\n") as target:
+                _copy(spool, target.write)
+        return {"prefix": prefix, "published": self.published, "blocked": self.blocked, "items": dict(self._items)}
+
+    def absorb(self, saved: dict) -> None:
+        """Append a report :meth:`save` saved (the next locale's) to this one, and print its warnings."""
+        prefix = saved["prefix"]
+        for name, spool in (("stderr", None), ("out", self._out), ("bundles", self._bundles),
+                            ("warnings", self._warnings)):
+            with open(f"{prefix}.{name}", encoding="utf-8", newline="\n") as source:
+                _copy(source, self.warn if spool is None else spool.write)
+            os.unlink(f"{prefix}.{name}")
+        self.published += saved["published"]
+        self.blocked += saved["blocked"]
+        for name, count in saved["items"].items():
+            self._items[name] += count
 
     def write(self, echo: Callable[[str], None]) -> None:
         """The whole report, in chunks, to ``echo``."""
         if self.fmt == JSON:
             def listed(spool, name: str) -> None:
                 if self._items[name]:
-                    _copy(spool, echo)
+                    echo("[")
+                    _copy(spool, echo, skip=1)  # the first item's comma
                     echo("\n  ]")
                 else:
                     echo("[]")
@@ -194,11 +220,47 @@ class CheckReport:
             pieces.close()
 
 
-def _copy(spool, echo: Callable[[str], None], chunk: int = 1 << 20) -> None:
+def _copy(spool, echo: Callable[[str], None], skip: int = 0, chunk: int = 1 << 20) -> None:
+    """A text file's content, but for its first ``skip`` characters, to ``echo`` a megabyte at a time."""
     spool.seek(0)
+    spool.read(skip)
     while text := spool.read(chunk):
         echo(text)
     spool.seek(0, os.SEEK_END)
+
+
+@dataclass(frozen=True)
+class CheckSources:
+    """What a job of ``check`` needs to load the articles itself, in a worker process or in
+    this one: ``source/`` as :func:`pipeline.source.scan_sources` validated it (each article's
+    id and path, and its key in the parse cache)."""
+
+    project: object
+    site: object
+    digest: str
+    articles: tuple[tuple[str, str], ...]
+    keys: Mapping[str, str]
+
+
+def check_job(spec: CheckSources, locale, fmt: str, folder: str) -> dict:
+    """One locale's report, saved in ``folder`` (:meth:`CheckReport.save`) for the report of
+    every locale to :meth:`~CheckReport.absorb`: ``check`` runs one a locale, in workers when
+    there are enough bundles (as a build decides, :func:`pipeline.build.run_jobs`)."""
+    from pipeline.buildstate import parse_cache
+    from pipeline.review import approvals_for
+    from pipeline.source import PartialSources
+
+    project = spec.project
+    sources = PartialSources(project.root, spec.site, spec.digest, list(spec.articles), parse_cache(project.root),
+                             project.config.required_roles, keys=dict(spec.keys))
+    stderr = _spool()
+    report = CheckReport(fmt, warn=stderr.write)
+    try:
+        check_locale(project, sources, locale, approvals_for(project, locale), report)
+        return report.save(os.path.join(folder, locale.folder), stderr)
+    finally:
+        report.close()
+        stderr.close()
 
 
 def check_locale(project, sources, locale, approvals, report: CheckReport) -> None:

@@ -227,10 +227,16 @@ def untidy(source_root):
     return source_root
 
 
+@pytest.mark.parametrize("workers", [False, True])
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
-def test_the_streamed_report_is_the_whole_report_byte_for_byte(cli, untidy, fmt):
-    """``check`` writes its report an article at a time (pipeline/report.py); what it prints, on
-    standard output and standard error, is what the report held whole printed."""
+def test_the_streamed_report_is_the_whole_report_byte_for_byte(cli, untidy, fmt, workers, monkeypatch):
+    """``check`` writes its report an article at a time, a locale a job, in worker processes
+    when there are enough bundles (pipeline/report.py); what it prints, on standard output and
+    standard error, is what the report held whole printed."""
+    import pipeline.build
+
+    if workers:
+        monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)  # workers even for these 6 bundles
     from pipeline.errors import Problem
     from pipeline.gate import evaluate_locale
     from pipeline.locales import parse_locale

@@ -15,32 +15,29 @@ def project(ctx: typer.Context) -> Project:
     return Project.open(ctx.obj["root"] if ctx.obj else ".")
 
 
-def sources_and_locales(ctx: typer.Context, locales: list[str] | None, partial: bool = False):
+def sources_and_locales(ctx: typer.Context, locales: list[str] | None):
     """The project, its validated English source and the locales named (default: every one on
-    disk, each folder that is not a locale reported as a warning): what most commands start with.
-    ``partial``: the articles are validated, then loaded from the parse cache when asked for
-    (:class:`pipeline.source.PartialSources`), not held all at once."""
+    disk, each folder that is not a locale reported as a warning): what most commands start with."""
     from pipeline.source import load_project_sources
 
     proj = project(ctx)
-    sources = _partial_sources(proj) if partial else load_project_sources(proj)
+    sources = load_project_sources(proj)
     chosen, problems = proj.select_locales(locales or [])
     warn(problems)
     return proj, sources, chosen
 
 
-def _partial_sources(proj):
+def scanned_sources(proj: Project):
+    """``source/`` validated, each article put in the parse cache and let go
+    (:func:`pipeline.source.scan_sources`): for a command that loads them one at a time."""
     from pipeline.buildstate import parse_cache
-    from pipeline.source import PartialSources, scan_sources
+    from pipeline.source import scan_sources
 
-    roles = proj.config.required_roles
     parsed = parse_cache(proj.root)
     try:
-        site, found, digest = scan_sources(proj.root, roles, parsed)
+        return scan_sources(proj.root, proj.config.required_roles, parsed)
     finally:
         parsed.flush()
-    return PartialSources(proj.root, site, digest, [(f.id, f.path) for f in found], parsed, roles,
-                          keys={f.id: f.key for f in found})
 
 
 def warn(problems: Iterable[Problem]) -> None:
