@@ -1,8 +1,9 @@
 """Render what ``check`` found: text for people, JSON for machines, GitHub annotations for CI.
 
 The report is written as the bundles are judged, an article at a time (:func:`check_locale`),
-and waits on disk, not in memory, until every locale is done (:class:`CheckReport`): a report
-held whole took 445 MB at 1,000 articles in 20 locales (each verdict keeps its page's texts).
+a locale a job (:func:`check_job`, in worker processes when there are enough bundles), and waits
+on disk, not in memory, until every locale is done (:class:`CheckReport`): a report held whole
+took 445 MB at 1,000 articles in 20 locales (each verdict keeps its page's texts).
 The three formats print what the whole report printed, byte for byte (tests/test_check_cli.py
 compares them with it on a generated corpus):
 
