@@ -23,7 +23,6 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
 from pipeline.errors import Problem
 
@@ -31,8 +30,10 @@ JSON_SCHEMA_VERSION = 1
 TEXT, JSON, GITHUB = "text", "json", "github"
 
 
-def _dumps(item: object) -> str:
-    """One item of a list of the JSON report, indented as it is inside the document."""
+def json_item(item: object) -> str:
+    """One item of a list in a JSON document (sorted keys, indented by two, the list the value of
+    a key of the top object), indented as it is there: the document is written an item at a
+    time, with the bytes ``json.dumps`` gives for it whole."""
     return "    " + json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n    ")
 
 
@@ -99,7 +100,7 @@ class CheckReport:
         for p in problems:
             stderr.append(p.warning() + "\n")
             if self.fmt == JSON:
-                stdout.append(_dumps({"path": p.path, "line": p.line, "message": p.message, "hint": p.hint}))
+                stdout.append(json_item({"path": p.path, "line": p.line, "message": p.message, "hint": p.hint}))
             elif self.fmt == GITHUB:
                 where = f"file={_escape_property(p.path or '')}" + (f",line={p.line}" if p.line else "")
                 stdout.append(f"::warning {where}::{_escape_data(p.message)}\n")
@@ -113,7 +114,7 @@ class CheckReport:
         if self.fmt == TEXT:
             text = "".join(f"{f.format()}\n" for f in found)
         elif self.fmt == JSON:
-            text = "\x00".join(_dumps(f.to_json()) for f in found)
+            text = "\x00".join(json_item(f.to_json()) for f in found)
         else:
             text = "".join(f"::{'error' if f.severity == 'error' else 'warning'} file={_escape_property(f.path)},"
                            f"line={f.line},title={_escape_property(f'[{f.check}]')}::{_escape_data(f.message)}\n"
@@ -133,7 +134,7 @@ class CheckReport:
             for reason in verdict.reasons:
                 self._bundles.write(f"  {reason.format()}\n")
         elif self.fmt == JSON:
-            self._item(self._bundles, "bundles", _dumps(verdict.to_json()))
+            self._item(self._bundles, "bundles", json_item(verdict.to_json()))
         else:
             for reason in verdict.reasons:
                 where = f"file={_escape_property(reason.path)}" + (f",line={reason.line}" if reason.line else "")
@@ -230,30 +231,14 @@ def _copy(spool, echo: Callable[[str], None], skip: int = 0, chunk: int = 1 << 2
     spool.seek(0, os.SEEK_END)
 
 
-@dataclass(frozen=True)
-class CheckSources:
-    """What a job of ``check`` needs to load the articles itself, in a worker process or in
-    this one: ``source/`` as :func:`pipeline.source.scan_sources` validated it (each article's
-    id and path, and its key in the parse cache)."""
-
-    project: object
-    site: object
-    digest: str
-    articles: tuple[tuple[str, str], ...]
-    keys: Mapping[str, str]
-
-
-def check_job(spec: CheckSources, locale, fmt: str, folder: str) -> dict:
+def check_job(project, scanned, locale, fmt: str, folder: str) -> dict:
     """One locale's report, saved in ``folder`` (:meth:`CheckReport.save`) for the report of
     every locale to :meth:`~CheckReport.absorb`: ``check`` runs one a locale, in workers when
-    there are enough bundles (as a build decides, :func:`pipeline.build.run_jobs`)."""
-    from pipeline.buildstate import parse_cache
+    there are enough bundles (as a build decides, :func:`pipeline.build.run_jobs`). ``scanned``:
+    :class:`pipeline.source.ScannedSources`."""
     from pipeline.review import approvals_for
-    from pipeline.source import PartialSources
 
-    project = spec.project
-    sources = PartialSources(project.root, spec.site, spec.digest, list(spec.articles), parse_cache(project.root),
-                             project.config.required_roles, keys=dict(spec.keys))
+    sources = scanned.sources()
     stderr = _spool()
     report = CheckReport(fmt, warn=stderr.write)
     try:

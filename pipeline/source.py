@@ -677,3 +677,24 @@ class PartialSources(Sources):
 
     def domains(self) -> tuple[str, ...]:
         return (SITE_DOMAIN, *self.__dict__["_paths"])
+
+
+@dataclass(frozen=True)
+class ScannedSources:
+    """``source/`` as :func:`scan_sources` validated it: the site strings, each article's id, path
+    and key in the parse cache. Small enough to send with every job of a command that runs a
+    locale a job (``check``, ``status``); :meth:`sources` gives the job sources that load each
+    article when it is asked for."""
+
+    root: Path
+    site: Site
+    digest: str
+    articles: tuple[tuple[str, str], ...]  # (id, path), sorted by id
+    keys: dict[str, str]
+    roles: frozenset[str]
+
+    def sources(self) -> PartialSources:
+        from pipeline.buildstate import parse_cache
+
+        return PartialSources(self.root, self.site, self.digest, list(self.articles), parse_cache(self.root),
+                              self.roles, keys=self.keys)

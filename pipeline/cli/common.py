@@ -27,17 +27,25 @@ def sources_and_locales(ctx: typer.Context, locales: list[str] | None):
     return proj, sources, chosen
 
 
-def scanned_sources(proj: Project):
-    """``source/`` validated, each article put in the parse cache and let go
-    (:func:`pipeline.source.scan_sources`): for a command that loads them one at a time."""
+def scanned_sources(ctx: typer.Context, locales: list[str] | None):
+    """:func:`sources_and_locales` for a command that runs a locale a job and loads the articles
+    one at a time: ``source/`` validated, each article put in the parse cache and let go
+    (:class:`pipeline.source.ScannedSources`)."""
     from pipeline.buildstate import parse_cache
-    from pipeline.source import scan_sources
+    from pipeline.source import ScannedSources, scan_sources
 
+    proj = project(ctx)
+    roles = proj.config.required_roles
     parsed = parse_cache(proj.root)
     try:
-        return scan_sources(proj.root, proj.config.required_roles, parsed)
+        site, found, digest = scan_sources(proj.root, roles, parsed)
     finally:
         parsed.flush()
+    scanned = ScannedSources(proj.root, site, digest, tuple((f.id, f.path) for f in found),
+                             {f.id: f.key for f in found}, roles)
+    chosen, problems = proj.select_locales(locales or [])
+    warn(problems)
+    return proj, scanned, chosen
 
 
 def warn(problems: Iterable[Problem]) -> None:
