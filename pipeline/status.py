@@ -43,9 +43,12 @@ def _section_key(message: Message) -> tuple[str, str, str | None]:
 
 
 def locale_status(project: Project, sources: Sources, locale: Locale) -> tuple[list[SectionStatus], list[Problem]]:
+    """One locale's rows, a domain at a time: sources that load each article when it is asked for
+    (:class:`pipeline.source.PartialSources`) let it go when its domain is counted."""
     rows: list[SectionStatus] = []
     problems: list[Problem] = []
     required = project.config.required_roles
+    forget = getattr(sources, "keep_only", None)
     for domain in sources.domains():
         path = project.po_path(locale, domain)
         index = {}
@@ -66,4 +69,18 @@ def locale_status(project: Project, sources: Sources, locale: Locale) -> tuple[l
             bucket[("translated", "fuzzy", "untranslated").index(state)] += 1
         for (dom, section, role), (t, f, u) in counts.items():
             rows.append(SectionStatus(locale.tag, dom, section, role, role in required, t, f, u))
+        if forget is not None:
+            forget(())
     return rows, problems
+
+
+def status_job(project: Project, scanned, locale: Locale) -> tuple[list[SectionStatus], list[Problem]]:
+    """:func:`locale_status` as a job of ``pipeline status`` (a locale a job, in workers when there
+    are enough bundles: :func:`pipeline.build.run_jobs`), loading its articles itself from
+    ``scanned`` (:class:`pipeline.source.ScannedSources`) one at a time."""
+    from pipeline.locales import release_locale_data
+
+    try:
+        return locale_status(project, scanned.sources(), locale)
+    finally:
+        release_locale_data()

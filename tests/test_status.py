@@ -196,3 +196,20 @@ def test_a_spooled_table_echoes_what_table_gives(count: int, capsys, monkeypatch
             spooled.add(r)
         spooled.echo()
     assert capsys.readouterr().out == table(headers, rows) + "\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_status_in_workers_prints_what_it_prints_in_process(root: Path, cli, monkeypatch, fmt) -> None:
+    """status runs a locale a job, in worker processes when there are enough bundles, each loading
+    its articles one at a time; the JSON is written an item at a time. The output is the same."""
+    import pipeline.build
+
+    assert cli("init", "pt-BR", root=root).exit_code == 0
+    alone = cli("status", "--format", fmt, root=root)
+    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)  # workers even for these 4 bundles
+    workers = cli("status", "--format", fmt, root=root)
+    assert (workers.exit_code, workers.stdout, workers.stderr) == (alone.exit_code, alone.stdout, alone.stderr)
+    assert "pt-BR" in workers.stdout and "fr" in workers.stdout
+    if fmt == "json":
+        assert workers.stdout == json.dumps(json.loads(workers.stdout), ensure_ascii=False, indent=2,
+                                            sort_keys=True) + "\n"
