@@ -5,8 +5,8 @@ generates a content root in a temporary folder, then times, each in a fresh proc
 cold ``pipeline extract``; cold ``pipeline build`` (no dist/, no cache); a no-op
 rebuild; a rebuild after one PO file changed; a rebuild after one article changed; a
 build of a copy of the corpus with its dist/ and cache (a CI runner restoring them onto a
-fresh checkout); ``pipeline check`` (every check on every bundle, as a CI job runs it); and
-``pipeline --help``. Beside the cold build, the same file reads and writes
+fresh checkout); ``pipeline check`` (every check on every bundle, as a CI job runs it);
+``pipeline status``; and ``pipeline --help``. Beside the cold build, the same file reads and writes
 with none of the pipeline's work are timed (``benchmarks/floor.py``): the part of the cold build
 that is this machine's disk, not the pipeline's Python. Wall time, time per bundle and the peak resident memory of the
 process are reported as a table and as JSON (``benchmarks/last-run.json``).
@@ -216,6 +216,7 @@ def bench_size(articles: int, locales: int, workdir: Path) -> list[dict]:
                         "runs": [f["seconds"] for f in floors]}, files_written=floors[0]["files"])
     # What a CI job runs beside the build: every check, on every bundle (exit 1 if one is blocked).
     record("check", timed([*PIPELINE, "check"], root))
+    record("status", timed([*PIPELINE, "status"], root))  # what translators and CI ask for progress
     noop = repeated([*PIPELINE, "build"], root, RUNS)
     record("build (no-op)", noop, files_written=written(noop["stdout"]))
 
