@@ -193,21 +193,13 @@ class CheckReport:
     def write(self, echo: Callable[[str], None]) -> None:
         """The whole report, in chunks, to ``echo``."""
         if self.fmt == JSON:
-            def listed(spool, name: str) -> None:
-                if self._items[name]:
-                    echo("[")
-                    _copy(spool, echo, skip=1)  # the first item's comma
-                    echo("\n  ]")
-                else:
-                    echo("[]")
-
             echo('{\n  "bundles": ')
-            listed(self._bundles, "bundles")
+            echo_json_list(self._bundles, self._items["bundles"], echo)
             echo(',\n  "findings": ')
-            listed(self._out, "findings")
+            echo_json_list(self._out, self._items["findings"], echo)
             echo(f',\n  "schema_version": {JSON_SCHEMA_VERSION},\n  "summary": {{\n'
                  f'    "blocked": {self.blocked},\n    "published": {self.published}\n  }},\n  "warnings": ')
-            listed(self._warnings, "warnings")
+            echo_json_list(self._warnings, self._items["warnings"], echo)
             echo("\n}\n")
             return
         _copy(self._out, echo)
@@ -220,6 +212,17 @@ class CheckReport:
             spool.close()
         for pieces in (self._problems, self._stderr, self._found):
             pieces.close()
+
+
+def echo_json_list(spool, count: int, echo: Callable[[str], None]) -> None:
+    """A list of a JSON document whose ``count`` items (:func:`json_item`) were written to the text
+    file ``spool``, each after a comma: to ``echo``, as ``json.dumps`` prints it."""
+    if not count:
+        echo("[]")
+        return
+    echo("[")
+    _copy(spool, echo, skip=1)  # the first item's comma
+    echo("\n  ]")
 
 
 def _copy(spool, echo: Callable[[str], None], skip: int = 0, chunk: int = 1 << 20) -> None:

@@ -81,11 +81,12 @@ def status(
     import tempfile
 
     from pipeline.build import run_jobs
-    from pipeline.report import json_item
+    from pipeline.report import echo_json_list, json_item
     from pipeline.status import status_job
 
     proj, scanned, chosen = scanned_sources(ctx, locales)
     broken = []
+    items_written = 0
     # A locale a job, in workers when there are enough bundles, each loading its articles one at
     # a time; its rows are spooled as they arrive, a locale's held at once (320,080 rows at
     # 1,000 articles x 20 locales): the table's aligned when read back, the JSON written an item
@@ -98,20 +99,15 @@ def status(
             for r in found:
                 if fmt is Format.json:
                     items.write(",\n" + json_item(r.to_json()))
+                    items_written += 1
                 else:
                     body.add([r.locale, r.domain, r.section + (" *" if r.required else ""), str(r.translated),
                               str(r.fuzzy), str(r.untranslated), f"{r.percent:.1f}%"])
         warn(broken)
         if fmt is Format.json:
-            if items.tell():
-                items.seek(0)
-                items.read(1)  # the first item's comma
-                typer.echo('{\n  "locales": [', nl=False)
-                while text := items.read(1 << 20):
-                    typer.echo(text, nl=False)
-                typer.echo("\n  ]\n}")
-            else:
-                typer.echo('{\n  "locales": []\n}')
+            typer.echo('{\n  "locales": ', nl=False)
+            echo_json_list(items, items_written, lambda text: typer.echo(text, nl=False))
+            typer.echo("\n}")
             return
         if not body.rows:
             typer.echo("no locales yet: create one with 'pipeline init LOCALE'")
