@@ -82,8 +82,8 @@ def is_locale_folder(name: str) -> bool:
 
 def release_locale_data() -> None:
     """Let go of the CLDR data Babel loaded for a locale (a megabyte a locale; a rebuild
-    evaluating one article in 20 locales held 21 MB of it to the end): after a build's job,
-    and after each locale ``check`` is done with. Loading it again costs 3 ms."""
+    evaluating one article in 20 locales held 21 MB of it to the end): after each job of a
+    build, ``check`` or ``status`` (``pipeline.build._job``). Loading it again costs 3 ms."""
     localedata = sys.modules.get("babel.localedata")
     if localedata is None:
         return

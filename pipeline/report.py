@@ -237,8 +237,8 @@ def _copy(spool, echo: Callable[[str], None], skip: int = 0, chunk: int = 1 << 2
 def check_job(project, scanned, locale, fmt: str, folder: str) -> dict:
     """One locale's report, saved in ``folder`` (:meth:`CheckReport.save`) for the report of
     every locale to :meth:`~CheckReport.absorb`: ``check`` runs one a locale, in workers when
-    there are enough bundles (as a build decides, :func:`pipeline.build.run_jobs`). ``scanned``:
-    :class:`pipeline.source.ScannedSources`."""
+    there are enough bundles (as a build decides, :func:`pipeline.build.run_jobs`, which lets go
+    of the locale's CLDR data after each job). ``scanned``: :class:`pipeline.source.ScannedSources`."""
     from pipeline.review import approvals_for
 
     sources = scanned.sources()
@@ -258,7 +258,6 @@ def check_locale(project, sources, locale, approvals, report: CheckReport) -> No
     (:class:`pipeline.gate.LocaleGate`, as a build's job does, with every check). ``sources``
     are :class:`pipeline.source.PartialSources`, which load an article when it is asked for."""
     from pipeline.gate import LocaleGate
-    from pipeline.locales import release_locale_data
     from pipeline.source import SITE_DOMAIN
 
     gate = LocaleGate(project, sources, approvals, errors_only=False, locale=locale)
@@ -275,4 +274,3 @@ def check_locale(project, sources, locale, approvals, report: CheckReport) -> No
         sources.keep_only(())
     report.problems((2, ""), ledger)
     report.end_locale()
-    release_locale_data()

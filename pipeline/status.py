@@ -77,10 +77,6 @@ def locale_status(project: Project, sources: Sources, locale: Locale) -> tuple[l
 def status_job(project: Project, scanned, locale: Locale) -> tuple[list[SectionStatus], list[Problem]]:
     """:func:`locale_status` as a job of ``pipeline status`` (a locale a job, in workers when there
     are enough bundles: :func:`pipeline.build.run_jobs`), loading its articles itself from
-    ``scanned`` (:class:`pipeline.source.ScannedSources`) one at a time."""
-    from pipeline.locales import release_locale_data
-
-    try:
-        return locale_status(project, scanned.sources(), locale)
-    finally:
-        release_locale_data()
+    ``scanned`` (:class:`pipeline.source.ScannedSources`) one at a time; ``run_jobs`` lets go of
+    the locale's CLDR data after it."""
+    return locale_status(project, scanned.sources(), locale)
