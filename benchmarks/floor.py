@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ARTICLES_PER_JOB = 100  # as pipeline.build's jobs
+from pipeline.build import ARTICLES_PER_JOB  # the build's jobs, which these are shaped as
 
 
 def bundle_inputs(root: Path) -> list[tuple[str, list[str]]]:
