@@ -1,13 +1,17 @@
 """The benchmark's verdict on the memory targets of issue 7 (at most 500 MB, independent of the
-corpus size), from the rows `make bench` measures, and how it measures a command's memory."""
+corpus size), from the rows `make bench` measures, how it measures a command's memory, and
+the measures beside it (the file operations alone, each piece of a bundle's work)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from benchmarks.run import memory_verdict
+from pipeline.build import build
+from pipeline.project import Project
 
 
 def row(corpus: str, bundles: int, peak: float | None, step: str = "build (cold)") -> dict:
@@ -120,3 +124,52 @@ def test_the_file_operations_alone_read_every_input_and_write_every_bundles_two_
         assert (out / str(workers) / folders[0] / first.name).read_bytes() == first.read_bytes()
         assert (out / str(workers) / folders[0] / first.with_suffix(".html").name).read_bytes() == \
             first.with_suffix(".html").read_bytes()
+
+
+def test_the_least_of_each_piece_does_the_pipelines_work_on_the_corpus(tmp_path):
+    """benchmarks/pieces.py: its least parse, checks and page compute what the pipeline
+    computes, so that the floors it prints are of the same work."""
+    from markupsafe import escape
+
+    from benchmarks.corpus import generate
+    from benchmarks.pieces import least_checks, least_page, least_parse, measure, page_texts, table
+    from pipeline.catalog import parse_po
+    from pipeline.checks import REGISTRY, Unit
+    from pipeline.locales import parse_locale
+
+    root = tmp_path / "corpus"
+    generate(root, 2, 1)
+    build(Project.open(root), jobs=1)
+    po_files = sorted((root / "locales").rglob("*.po"))
+    assert len(po_files) == 3  # two articles and the site strings
+    for path in po_files:
+        catalog = parse_po(path.read_bytes(), path.name)
+        least = least_parse(path.read_text(encoding="utf-8"))
+        assert least[0][1] == "" and len(least) > 10
+        assert least[1:] == [(e.msgctxt, e.msgid, e.msgstr) for e in catalog.entries]
+    escaped = 'msgctxt "a"\nmsgid ""\n"say \\"1\\"\\n"\n"\\\\ \\t"\nmsgstr "x"\n'
+    assert least_parse(escaped) == [("a", 'say "1"\n\\ \t', "x")]
+    assert least_parse(escaped)[0][1:] == (parse_po(escaped.encode(), "t.po").entries[0].msgid, "x")
+
+    pairs = [(e.msgid, e.msgstr) for e in parse_po(po_files[0].read_bytes(), "a.po").entries]
+    assert least_checks(pairs) == []
+    pairs += [("Rest for 24 to 48 hours.", "Descanse de 24 a 48 horas."),
+              ("Rest for 24 to 48 hours.", "Descanse de 24 a 36 horas.")]  # no number in the article
+    assert least_checks(pairs) == [len(pairs) - 1]
+    flagged = [i for i, (msgid, msgstr) in enumerate(pairs)
+               if list(REGISTRY["numbers"].function(Unit(msgid, msgstr, parse_locale("es"))))]
+    assert flagged == [len(pairs) - 1]
+
+    bundle = json.loads(next((root / "dist").glob("es/*.json")).read_bytes())
+    texts = page_texts(bundle)
+    assert bundle["title"]["text"] in texts and len(texts) > 40
+    page = least_page()(texts)
+    html = next((root / "dist").glob("es/*.html")).read_text(encoding="utf-8")
+    assert all(str(escape(text)) in page for text in texts)
+    shown = page_texts({k: v for k, v in bundle.items() if k != "labels"})  # some labels are the index's
+    assert len(shown) >= 40 and all(str(escape(text)) in html for text in shown)
+
+    rows = measure(root, passes=1)
+    assert [r["piece"] for r in rows if "least_us" in r] == ["parse it", "check it (error-level checks)", "its page"]
+    assert all(r["us"] > 0 for r in rows)
+    assert "all of them" in table(rows, 2)
