@@ -57,3 +57,15 @@ def test_a_cached_value_is_computed_once_and_kept_in_the_instance():
     assert thing == Thing("risk") and thing.__dict__["shout"] == "RISK"
     assert Thing.shout.__doc__ == "The name, loud."
     assert pickle.loads(pickle.dumps(thing)).shout == "RISK"
+
+
+def test_a_maker_takes_the_fields_as_keywords_and_refuses_a_missing_or_unknown_one():
+    make = maker(Unit)
+    made = make(source="a", translation="b", locale=parse_locale("fr"))
+    assert made == Unit("a", "b", parse_locale("fr")) and made.nplurals == 1 and made.flags == ()
+    with pytest.raises(TypeError):
+        make(source="a", locale=parse_locale("fr"))  # no translation
+    with pytest.raises(TypeError):
+        make(source="a", translation="b", locale=parse_locale("fr"), colour="red")
+    with pytest.raises(TypeError):
+        make("a", "b", parse_locale("fr"))  # keywords only, as the fields' names
