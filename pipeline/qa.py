@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pipeline.catalog import Catalog, Entry, header_line, read_po_stamped
 from pipeline.checks import ERROR, REGISTRY, Finding, Unit, plan_checks, run_checks
-from pipeline.checks.length import oversized
+from pipeline.checks.length import MAX_TRANSLATION_CHARS, oversized
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError, PipelineError, Problem
 from pipeline.frozen import maker
@@ -323,6 +323,8 @@ def _unchecked(entry: Entry, catalog: Catalog, path: str) -> Finding | None:
     Always applied, whatever the policy disables: a translation of megabytes, or a
     plural message in a catalogue whose Plural-Forms header is missing or invalid.
     """
+    if not entry.msgid_plural and not entry.msgstr_plural and len(entry.msgstr) <= MAX_TRANSLATION_CHARS:
+        return None  # most entries: a singular translation the length of an article's text
     oversized = _oversized(entry)
     if oversized is not None:
         return Finding("size", ERROR, oversized, path, entry.line, entry.msgctxt or "", entry.msgid)

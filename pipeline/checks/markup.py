@@ -94,7 +94,7 @@ def _differences(kind: str, source: list[str], found: list[str], where: str):
 @check("markup", ERROR)
 def markup(unit: Unit):
     """HTML tags, URLs, e-mail addresses, inline markup and template syntax match the source; no script."""
-    source_has_markup = has_markers(unit.source) or has_markers(unit.source_plural)
+    source_has_markup = has_markers(unit.source) or bool(unit.source_plural) and has_markers(unit.source_plural)
     for index, text, source, where in _iter_forms(unit):
         if not text or not source_has_markup and not has_markers(text):
             continue
