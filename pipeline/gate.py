@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
+from pipeline.frozen import maker
 from pipeline.qa import LocaleCatalogs
 from pipeline.source import SITE_DOMAIN, Article, Message, Sources
 
@@ -53,6 +54,9 @@ class Resolved:
     text: str
     fallback: bool = False
     why: str | None = None  # untranslated, fuzzy, qa-error, unreviewed (when fallback)
+
+
+_new_resolved = maker(Resolved)  # one for each message of each bundle
 
 
 @dataclass(frozen=True)
@@ -138,15 +142,25 @@ def evaluate_bundle(
                                   error.path or data.paths[domain], error.line))
 
     approved_all = True
+    required_roles = config.required_roles
+    # Each domain's path, catalogue, index and findings, looked up once, not for each message.
+    looked_up = {}
+    for domain in domains:
+        catalog = data.catalogs.get(domain)
+        looked_up[domain] = (data.paths[domain], catalog, catalog.index() if catalog is not None else {},
+                             findings.get(domain, {}))
     for message in messages:
         domain = message.domain
-        path = data.paths[domain]
-        required = message.role in config.required_roles
-        catalog = data.catalogs.get(domain)
-        entry = catalog.index().get(message.key) if catalog is not None else None  # index() is cached
-        found = list(findings.get(domain, {}).get(message.key, ()))
-        all_findings.extend(found)
-        errors = [f for f in found if f.severity == ERROR]
+        path, catalog, index, domain_findings = looked_up[domain]
+        required = message.role in required_roles
+        key = message.key
+        entry = index.get(key)
+        found = domain_findings.get(key)
+        if found:
+            all_findings.extend(found)
+            errors = [f for f in found if f.severity == ERROR]
+        else:
+            errors = ()
         section = message.section
         why = None
         if domain in data.errors:
@@ -197,11 +211,11 @@ def evaluate_bundle(
                 reasons.append(Reason(rule, (f"approval void, {stale}; " if stale else "")
                                       + f"needs {need} from a clinical reviewer (has {count}) in required "
                                       f"section '{section}': {_quote(message.text)}", path, entry.line, section))
-            texts[message.key] = Resolved(entry.msgstr)
+            texts[key] = _new_resolved(text=entry.msgstr)
             translated += 1
         else:
             approved_all = False
-            texts[message.key] = Resolved(message.text, fallback=True, why=why)
+            texts[key] = _new_resolved(text=message.text, fallback=True, why=why)
 
     coverage = Coverage(len(messages), translated)
     if coverage.percent < config.coverage_threshold:
@@ -231,7 +245,9 @@ def _edited_entry(sources: Sources, catalog, domain: str, message: Message):
 
 def _blank_entry(entry) -> bool:
     """Nothing a reader can see in the translation (every plural form, for a plural message)."""
-    return all(_blank(text) for text in (entry.msgstr_plural if entry.msgid_plural else (entry.msgstr,)))
+    if not entry.msgid_plural:
+        return _blank(entry.msgstr)
+    return all(_blank(text) for text in entry.msgstr_plural)
 
 
 def _blank(text: str) -> bool:
