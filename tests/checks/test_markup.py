@@ -95,3 +95,24 @@ def test_the_fast_marker_test_agrees_with_the_pattern(text):
     from pipeline.checks.markup import _MARKERS, has_markers
 
     assert has_markers(text) == (_MARKERS.search(text) is not None)
+
+
+# The letters of "script" and "data" in both cases and the characters the pattern also takes
+# for them (ſ for s, ı and İ for i, K the Kelvin sign), spaces str.isspace() knows, colons.
+SCRIPT_ALPHABET = "scriptdataSCRIPTDATAſıİK: \t\n\u00a0\u2003\x1c\x85x"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=SCRIPT_ALPHABET, max_size=30) | st.text(max_size=30))
+def test_the_script_or_data_test_from_the_colons_agrees_with_the_pattern(text):
+    from pipeline.checks.markup import _SCRIPT_OR_DATA, _script_or_data
+
+    assert _script_or_data(text) == (_SCRIPT_OR_DATA.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", ["javascript:alert(1)", "DATA :text/html", "ſcrıpt:", "a data\u2003\u00a0: b",
+                                  "scripts: no", "dat a: no", "script", ":data", "x script\n:"])
+def test_the_script_or_data_test_on_examples(text):
+    from pipeline.checks.markup import _SCRIPT_OR_DATA, _script_or_data
+
+    assert _script_or_data(text) == (_SCRIPT_OR_DATA.search(text) is not None)
