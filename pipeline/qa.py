@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.catalog import Catalog, Entry, header_line, read_po_stamped
-from pipeline.checks import ERROR, REGISTRY, Finding, Unit, plan_checks, run_checks
+from pipeline.checks import ERROR, REGISTRY, Batch, Finding, Unit, plan_checks, run_checks, screened
 from pipeline.checks.length import MAX_TRANSLATION_CHARS, oversized
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError, PipelineError, Problem
@@ -300,20 +300,29 @@ def check_domain(sources: Sources, data: LocaleCatalogs, domain: str, config: Co
                              without=frozenset({"size"}))
     nplurals = data.nplurals(domain)
     results: dict[tuple[str, str], list[Finding]] = {}
+    todo: list[tuple[Message, Entry, bool]] = []
+    texts: list[str] = []
     for message in sources.domain_messages(domain):
         if message.key in results:
             continue
         entry = index.get(message.key)
         if entry is None or not entry.has_text:
             continue
-        required = message.role in config.required_roles
         guard = _unchecked(entry, catalog, path)
         if guard is not None:
             results[message.key] = [guard]
             continue
-        unit = unit_for(message, entry, data, required, domain, nplurals)
-        results[message.key] = run_checks(unit, path=path, line=entry.line,
-                                          plan=required_plan if required else other_plan)
+        results[message.key] = []  # its place in the order; its findings come below
+        todo.append((message, entry, message.role in config.required_roles))
+        texts.extend((entry.msgid, entry.msgid_plural, entry.msgstr, *entry.msgstr_plural))
+    # The checks that could find something in this catalogue at all (pipeline.checks.Screen).
+    batch = Batch("\n".join(texts), any(entry.msgid_plural for _, entry, _ in todo), data.glossary)
+    required_plan, other_plan = screened(required_plan, batch), screened(other_plan, batch)
+    for message, entry, required in todo:
+        plan = required_plan if required else other_plan
+        if plan:
+            unit = unit_for(message, entry, data, required, domain, nplurals)
+            results[message.key] = run_checks(unit, path=path, line=entry.line, plan=plan)
     return results
 
 

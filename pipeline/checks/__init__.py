@@ -89,10 +89,37 @@ CheckResult = Iterable["str | tuple[str, str]"]
 
 
 @dataclass(frozen=True)
+class Batch:
+    """A catalogue's translations all together, as a check's screen sees them."""
+
+    text: str  # every English text and every translation, one after the other, a line break between
+    plural: bool  # a plural message among them
+    glossary: object | None  # the locale's glossary, as each unit has it
+    screens: dict[str, bool] = field(default_factory=dict, compare=False)  # each check's screen, once asked
+
+    @cached  # the numbers and the units checks both ask
+    def has_digit(self) -> bool:
+        """:attr:`Unit.has_digit` of all the texts: a digit anywhere (ASCII text, which most
+        English and much else is, without the pattern, which tests each character's class)."""
+        if self.text.isascii():
+            return any(digit in self.text for digit in "0123456789")
+        return _DIGIT.search(self.text) is not None
+
+
+# A screen answers, for a whole batch of units at once, whether a check could find anything
+# in any of them: False only where the check yields nothing for every unit of the batch.
+# A text screen must hold of a text that contains a text it holds of (a search, not a
+# match): the batch's text joins the units' texts. A catalogue whose texts have no digit is
+# not checked for numbers, unit by unit; most checks look for something most texts lack.
+Screen = Callable[[Batch], bool]
+
+
+@dataclass(frozen=True)
 class Check:
     id: str
     severity: str
     function: Callable[[Unit], CheckResult] = field(compare=False)
+    screen: Screen | None = field(default=None, compare=False)
 
     @property
     def description(self) -> str:
@@ -103,15 +130,18 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def check(check_id: str, severity: str) -> Callable[[Callable[[Unit], CheckResult]], Callable[[Unit], CheckResult]]:
-    """Register a check under ``check_id`` with ``severity``."""
+def check(check_id: str, severity: str, screen: Screen | None = None
+          ) -> Callable[[Callable[[Unit], CheckResult]], Callable[[Unit], CheckResult]]:
+    """Register a check under ``check_id`` with ``severity``, and the ``screen`` that says
+    when it has nothing to look at in a whole catalogue (:data:`Screen`; tests/checks/
+    test_registry.py holds every screen to that on random texts)."""
     if severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r}")
 
     def register(function: Callable[[Unit], CheckResult]) -> Callable[[Unit], CheckResult]:
         if check_id in REGISTRY:
             raise ValueError(f"check {check_id!r} registered twice")
-        REGISTRY[check_id] = Check(check_id, severity, function)
+        REGISTRY[check_id] = Check(check_id, severity, function, screen)
         _SORTED.clear()
         return function
 
@@ -147,6 +177,27 @@ def plan_checks(disabled: frozenset[str] = frozenset(), severities: dict[str, st
             continue
         plan.append((chk.id, chk.function, severity, chk.severity))
     return tuple(plan)
+
+
+def screened(plan: Plan, batch: Batch) -> Plan:
+    """``plan`` without the checks whose screen says they find nothing in ``batch`` (each
+    screen asked once a batch, however many plans it screens)."""
+    kept = []
+    for step in plan:
+        screen = REGISTRY[step[0]].screen
+        if screen is not None:
+            passed = batch.screens.get(step[0])
+            if passed is None:
+                passed = batch.screens[step[0]] = screen(batch)
+            if not passed:
+                continue
+        kept.append(step)
+    return tuple(kept)
+
+
+def digits(batch: Batch) -> bool:
+    """A digit somewhere: the numbers and units checks compare nothing without one (:attr:`Unit.has_digit`)."""
+    return batch.has_digit
 
 
 def run_checks(

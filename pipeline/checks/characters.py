@@ -18,14 +18,18 @@ import re
 import unicodedata
 from collections import Counter
 
-from pipeline.checks import ERROR, WARNING, Unit, _iter_forms, check
+from pipeline.checks import ERROR, WARNING, Batch, Unit, _iter_forms, check
 
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ZERO_WIDTH = frozenset("\u200b\u2060\ufeff")
 _ANY = re.compile("[" + "".join(sorted(_BIDI | _ZERO_WIDTH)) + "]")
 
 
-@check("control-characters", ERROR)
+def _controls(batch: Batch) -> bool:
+    return not batch.text.isascii() and _ANY.search(batch.text) is not None  # none of them is ASCII
+
+
+@check("control-characters", ERROR, screen=_controls)
 def control_characters(unit: Unit):
     """No bidirectional override or zero-width character in the translation (bidi: error in required sections)."""
     for index, text, source, where in _iter_forms(unit):

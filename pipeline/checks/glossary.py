@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pipeline.checks import ERROR, WARNING, Unit, _iter_forms, check
+from pipeline.checks import ERROR, WARNING, Batch, Unit, _iter_forms, check
 from pipeline.glossary import NEGATION, Glossary, normalize
 
 _SHOWN = 5  # approved translations listed in a message; the glossary has them all
 
 
-@check("glossary", ERROR)
+def _has_terms(batch: Batch) -> bool:
+    return batch.glossary is not None and len(batch.glossary) > 0
+
+
+@check("glossary", ERROR, screen=_has_terms)
 def glossary(unit: Unit):
     """Where a glossary term or negation occurs in the English, an approved translation of it is used."""
     locale_glossary: Glossary | None = unit.glossary  # type: ignore[assignment]

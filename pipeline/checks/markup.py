@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipeline.checks import ERROR, Unit, _iter_forms, check
+from pipeline.checks import ERROR, Batch, Unit, _iter_forms, check
 
 # As browsers read them: no space after '<' ("a < b" is text).
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)((?:\s[^<>]*?)?)(/?)\s*>|<!--|<!\[CDATA\[|<\?|<!")
@@ -113,7 +113,11 @@ def _differences(kind: str, source: list[str], found: list[str], where: str):
         yield f"{kind} '{item}' in the translation is not in the source{where}; remove it"
 
 
-@check("markup", ERROR)
+def _marked(batch: Batch) -> bool:
+    return has_markers(batch.text)
+
+
+@check("markup", ERROR, screen=_marked)
 def markup(unit: Unit):
     """HTML tags, URLs, e-mail addresses, inline markup and template syntax match the source; no script."""
     source_has_markup = has_markers(unit.source) or bool(unit.source_plural) and has_markers(unit.source_plural)

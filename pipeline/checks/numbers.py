@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pipeline.checks import _DIGIT, ERROR, Unit, _iter_forms, check
+from pipeline.checks import _DIGIT, ERROR, Unit, _iter_forms, check, digits
 from pipeline.checks._locale import ENGLISH, SPACES, LocaleInfo, locale_info
 
 _RUN = re.compile(r"\d+")
@@ -198,7 +198,7 @@ def _words(text: str) -> Counter[Decimal]:
     return Counter(_WORD_VALUES[w.lower()] for w in _WORDS.findall(text))
 
 
-@check("numbers", ERROR)
+@check("numbers", ERROR, screen=digits)
 def numbers(unit: Unit):
     """The translation has the source's numbers (5 is not 50), in the locale's own notation."""
     if not unit.has_digit:

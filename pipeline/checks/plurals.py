@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from pipeline.checks import ERROR, Unit, check
+from pipeline.checks import ERROR, Batch, Unit, check
 from pipeline.checks._locale import locale_info
 
 
-@check("plurals", ERROR)
+def _plural(batch: Batch) -> bool:
+    return batch.plural
+
+
+@check("plurals", ERROR, screen=_plural)
 def plurals(unit: Unit):
     """Every plural form of a plural message is filled, as many as the locale's Plural-Forms says."""
     if not unit.source_plural:

@@ -47,7 +47,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.checks import ERROR, Unit, _iter_forms, check
+from pipeline.checks import ERROR, Unit, _iter_forms, check, digits
 from pipeline.checks._locale import LocaleInfo, locale_info
 from pipeline.checks.numbers import Number, find_numbers
 
@@ -230,7 +230,7 @@ def _compare(source: str, text: str, spellings: _Spellings, info: LocaleInfo, wh
                f"the translation adds a unit the source does not have beside that number")
 
 
-@check("units", ERROR)
+@check("units", ERROR, screen=digits)
 def units(unit: Unit):
     """A unit beside a number in the source (mg, mL, %, °C, IU...) stays beside the same number."""
     if not unit.has_digit:
