@@ -111,7 +111,7 @@ def bundle_messages(sources: Sources, article: Article) -> list[Message]:
     """Every message a bundle shows, once each: the article's, then the site's."""
     seen: set[tuple[str, str]] = set()
     result = []
-    for message in [*article.messages(), *sources.site.messages()]:
+    for message in (*article.all_messages, *sources.site.all_messages):
         if message.key not in seen:
             seen.add(message.key)
             result.append(message)

@@ -211,7 +211,7 @@ def stray_entries(sources: Sources, catalog: Catalog, domain: str) -> list[Entry
     a msgid. ``update`` turns each into a fuzzy match for the new English or an obsolete
     entry, so the translation is kept either way.
     """
-    keys = {message.key for message in sources.domain_messages(domain)}
+    keys = sources.domain_keys(domain)
     return [entry for entry in catalog.active if entry.key not in keys]
 
 

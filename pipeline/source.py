@@ -133,6 +133,18 @@ class Article:
         for section in self.sections:
             yield from section.messages()
 
+    # Kept on the instance (pipeline.frozen.cached): the checks, the catalogue's warnings and
+    # the gate each ask for every bundle, and a worker keeps an article for all its locales.
+    @cached
+    def all_messages(self) -> tuple[Message, ...]:
+        """:meth:`messages`, as a tuple made once."""
+        return tuple(self.messages())
+
+    @cached
+    def message_keys(self) -> frozenset[tuple[str, str]]:
+        """The (msgctxt, msgid) of every message: what a catalogue's entry must be one of."""
+        return frozenset(message.key for message in self.all_messages)
+
     def roles(self) -> frozenset[str]:
         return frozenset(s.role for s in self.sections if s.role)
 
@@ -146,6 +158,14 @@ class Site:
     def messages(self) -> Iterator[Message]:
         yield from self.disclaimer.messages()
         yield from self.labels.values()
+
+    @cached  # as Article's
+    def all_messages(self) -> tuple[Message, ...]:
+        return tuple(self.messages())
+
+    @cached
+    def message_keys(self) -> frozenset[tuple[str, str]]:
+        return frozenset(message.key for message in self.all_messages)
 
     def __hash__(self) -> int:  # labels is a dict; identity is enough for a loaded site
         return id(self)
@@ -169,10 +189,16 @@ class Sources:
     def domains(self) -> tuple[str, ...]:
         return (SITE_DOMAIN, *(a.id for a in self.articles))
 
-    def domain_messages(self, domain: str) -> list[Message]:
+    def domain_messages(self, domain: str) -> tuple[Message, ...]:
         if domain == SITE_DOMAIN:
-            return list(self.site.messages())
-        return list(self.article(domain).messages())
+            return self.site.all_messages
+        return self.article(domain).all_messages
+
+    def domain_keys(self, domain: str) -> frozenset[tuple[str, str]]:
+        """The (msgctxt, msgid) of every message of ``domain``."""
+        if domain == SITE_DOMAIN:
+            return self.site.message_keys
+        return self.article(domain).message_keys
 
 
 # --------------------------------------------------------------------------- loading
