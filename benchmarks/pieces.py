@@ -142,7 +142,7 @@ def measure(root: Path, passes: int = 5) -> list[dict]:
          "least_us": _cpu(least_parse, texts, passes), "least": "one findall, (msgctxt, msgid, msgstr)"},
         {"piece": "check it (error-level checks)",
          "us": _cpu(lambda a: check_domain(sources, data, a.id, config, policy, True), articles, passes),
-         "least_us": _cpu(least_checks, pairs, passes), "least": "numbers alone, one markup scan"},
+         "least_us": _cpu(least_checks, pairs, passes), "least": "numbers, one markup scan, unit by unit"},
         {"piece": "its warnings (edited msgids...)",
          "us": _cpu(lambda a: catalog_problems(project, sources, LocaleCatalogs(locale, {a.id: data.catalogs[a.id]},
                                                                                  paths=data.paths)), articles, passes)},
