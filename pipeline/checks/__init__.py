@@ -134,7 +134,7 @@ def check(check_id: str, severity: str, screen: Screen | None = None
           ) -> Callable[[Callable[[Unit], CheckResult]], Callable[[Unit], CheckResult]]:
     """Register a check under ``check_id`` with ``severity``, and the ``screen`` that says
     when it has nothing to look at in a whole catalogue (:data:`Screen`; tests/checks/
-    test_registry.py holds every screen to that on random texts)."""
+    test_screens.py holds every screen to its check on random units)."""
     if severity not in SEVERITIES:
         raise ValueError(f"unknown severity {severity!r}")
 
