@@ -134,3 +134,11 @@ def test_a_catalogues_findings_are_the_same_with_and_without_the_screens(shipped
     assert {list(keys) != [] for keys in screened.values()} == {True}
     checks = {f.check for findings in screened.values() for listed in findings.values() for f in listed}
     assert {"numbers", "markup", "placeholders", "control-characters"} <= checks
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 09٣४\u0660\uff10x\n", max_size=20) | st.text(max_size=20))
+def test_the_digit_test_agrees_with_the_pattern(text):
+    from pipeline.checks import _DIGIT, _has_digit
+
+    assert _has_digit(text) == (_DIGIT.search(text) is not None)
