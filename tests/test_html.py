@@ -386,8 +386,32 @@ def test_pages_are_the_bytes_plain_jinja2_renders(shipped_root, monkeypatch):
         assert len(languages) == len(pages)
         with monkeypatch.context() as patch:
             patch.setattr(html, "environment", lambda: stock)
+            html._switcher.cache_clear()  # the stock environment renders the switcher too
             expected = html.render_article(bundle, languages)
+        html._switcher.cache_clear()
         assert html.render_article(bundle, languages) == expected == page
+
+
+def test_pages_of_two_articles_share_a_switcher_and_each_links_its_own_article(shipped_root):
+    """The switcher is rendered once for the pages of a locale that list the same languages,
+    with the article left as a slot: each page still links its own article, escaped."""
+    import pipeline.bundle.html as html
+    from pipeline.bundle import language_info
+
+    build(Project.open(shipped_root))
+    bundle = json.loads((shipped_root / "dist" / "fr" / "discogram.json").read_text(encoding="utf-8"))
+    other = {**bundle, "article": "side-effects&more"}
+    languages = [language_info(tag) for tag in ("en", "fr", "de")]
+    html._switcher.cache_clear()
+    first, second = html.render_article(bundle, languages), html.render_article(other, languages)
+    assert html._switcher.cache_info().hits == 1
+    links = re.compile(r'<a href="([^"]*)" hreflang')
+    assert links.findall(first) == ["../en/discogram.html", "../de/discogram.html"]
+    assert links.findall(second) == ["../en/side-effects&amp;more.html", "../de/side-effects&amp;more.html"]
+    assert '<span aria-current="page" lang="fr" dir="ltr">' in second
+    html._switcher.cache_clear()
+    assert html.render_article(other, languages) == second
+    assert "\x00" not in first + second
 
 
 def _switcher_of(page: str) -> list[dict]:

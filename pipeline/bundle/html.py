@@ -132,12 +132,29 @@ def _notes(bundle: dict) -> list[dict]:
 def render_article(bundle: dict, languages: list[dict]) -> str:
     """The page of one bundle. ``languages``: ``{tag, name, direction}`` of the article's
     published locales (English included), for the language switcher."""
-    switcher = [
-        {**lang, "href": f"../{lang['tag']}/{bundle['article']}.html", "current": lang["tag"] == bundle["locale"]}
-        for lang in languages
-    ]
+    from markupsafe import Markup, escape
+
+    label = bundle["labels"]["language"]
+    switcher = _switcher(tuple((lang["tag"], lang["name"], lang["direction"]) for lang in languages),
+                         bundle["locale"], (label["text"], label["lang"], label["fallback"]))
     template = environment().get_template("article.html")
-    return template.render(b=bundle, languages=switcher, notes=_notes(bundle), css=css())
+    return template.render(b=bundle, switcher=Markup(switcher.replace(_ARTICLE, escape(bundle["article"]))),
+                           notes=_notes(bundle), css=css())
+
+
+_ARTICLE = "\x00article\x00"  # no template, language name or translation holds a NUL
+
+
+@lru_cache(maxsize=64)
+def _switcher(languages: tuple[tuple[str, str, str], ...], current: str, label: tuple[str, str, bool]) -> str:
+    """The language switcher of a page in ``current``, its links' article left as a slot:
+    every page of a locale whose article is published in the same languages has the same one
+    but for that, and at 1,000 articles in 20 languages its 21 links were a fifth of a page."""
+    links = [{"tag": tag, "name": name, "direction": direction, "href": f"../{tag}/{_ARTICLE}.html",
+              "current": tag == current} for tag, name, direction in languages]
+    text, lang, fallback = label
+    return environment().get_template("switcher.html").render(
+        label={"text": text, "lang": lang, "fallback": fallback}, languages=links)
 
 
 def render_index_section(language: dict) -> str:
