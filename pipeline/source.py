@@ -200,6 +200,10 @@ class Sources:
             return self.site.message_keys
         return self.article(domain).message_keys
 
+    def keep_only(self, article_ids) -> None:
+        """Let go of the loaded articles but those of ``article_ids``: these sources hold every
+        article from the start (:class:`PartialSources` loads them when asked for)."""
+
 
 # --------------------------------------------------------------------------- loading
 

@@ -48,7 +48,6 @@ def locale_status(project: Project, sources: Sources, locale: Locale) -> tuple[l
     rows: list[SectionStatus] = []
     problems: list[Problem] = []
     required = project.config.required_roles
-    forget = getattr(sources, "keep_only", None)
     for domain in sources.domains():
         path = project.po_path(locale, domain)
         index = {}
@@ -69,8 +68,7 @@ def locale_status(project: Project, sources: Sources, locale: Locale) -> tuple[l
             bucket[("translated", "fuzzy", "untranslated").index(state)] += 1
         for (dom, section, role), (t, f, u) in counts.items():
             rows.append(SectionStatus(locale.tag, dom, section, role, role in required, t, f, u))
-        if forget is not None:
-            forget(())
+        sources.keep_only(())
     return rows, problems
 
 
