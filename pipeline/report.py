@@ -105,21 +105,29 @@ class CheckReport:
                 where = f"file={_escape_property(p.path or '')}" + (f",line={p.line}" if p.line else "")
                 stdout.append(f"::warning {where}::{_escape_data(p.message)}\n")
         self._stderr.add(key, "".join(stderr))
-        self._problems.add(key, "\x00".join(stdout) if self.fmt == JSON else "".join(stdout))
+        self._add(self._problems, key, stdout)
 
     def findings(self, path: str, findings: Mapping[object, list]) -> None:
         """The findings of one catalogue (``path``), by message, as the checks gave them."""
         found = [f for each in findings.values() for f in each]
         found.sort(key=lambda f: (f.path, f.line, f.check, f.message))
         if self.fmt == TEXT:
-            text = "".join(f"{f.format()}\n" for f in found)
+            texts = [f"{f.format()}\n" for f in found]
         elif self.fmt == JSON:
-            text = "\x00".join(json_item(f.to_json()) for f in found)
+            texts = [json_item(f.to_json()) for f in found]
         else:
-            text = "".join(f"::{'error' if f.severity == 'error' else 'warning'} file={_escape_property(f.path)},"
-                           f"line={f.line},title={_escape_property(f'[{f.check}]')}::{_escape_data(f.message)}\n"
-                           for f in found)
-        self._found.add(path, text)
+            texts = [f"::{'error' if f.severity == 'error' else 'warning'} file={_escape_property(f.path)},"
+                     f"line={f.line},title={_escape_property(f'[{f.check}]')}::{_escape_data(f.message)}\n"
+                     for f in found]
+        self._add(self._found, path, texts)
+
+    def _add(self, pieces: _Pieces, key: object, texts: list[str]) -> None:
+        """A JSON item is a piece of its own (the pieces of a key keep their order); lines are one."""
+        if self.fmt == JSON:
+            for text in texts:
+                pieces.add(key, text)
+        else:
+            pieces.add(key, "".join(texts))
 
     def verdict(self, verdict) -> None:
         if verdict.published:
@@ -145,12 +153,10 @@ class CheckReport:
         for text in self._stderr.take():
             self.warn(text)
         if self.fmt == JSON:
-            for text in self._problems.take():
-                for item in text.split("\x00"):
-                    self._item(self._warnings, "warnings", item)
-            for text in self._found.take():
-                for item in text.split("\x00"):
-                    self._item(self._out, "findings", item)
+            for item in self._problems.take():
+                self._item(self._warnings, "warnings", item)
+            for item in self._found.take():
+                self._item(self._out, "findings", item)
             return
         if self.fmt == GITHUB:
             for text in self._problems.take():
