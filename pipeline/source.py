@@ -116,8 +116,28 @@ class Section:
             yield from block.messages
 
 
+class _Domain:
+    """What an article and the site strings (each a domain) answer of their messages, made once.
+
+    Kept on the instance (pipeline.frozen.cached): the checks, the catalogue's warnings and the
+    gate each ask for every bundle, and a worker keeps an article for all its locales."""
+
+    def messages(self) -> Iterator[Message]:
+        raise NotImplementedError
+
+    @cached
+    def all_messages(self) -> tuple[Message, ...]:
+        """:meth:`messages`, as a tuple made once."""
+        return tuple(self.messages())
+
+    @cached
+    def message_keys(self) -> frozenset[tuple[str, str]]:
+        """The (msgctxt, msgid) of every message: what a catalogue's entry must be one of."""
+        return frozenset(message.key for message in self.all_messages)
+
+
 @dataclass(frozen=True)
-class Article:
+class Article(_Domain):
     id: str
     path: str
     title: Message
@@ -133,24 +153,12 @@ class Article:
         for section in self.sections:
             yield from section.messages()
 
-    # Kept on the instance (pipeline.frozen.cached): the checks, the catalogue's warnings and
-    # the gate each ask for every bundle, and a worker keeps an article for all its locales.
-    @cached
-    def all_messages(self) -> tuple[Message, ...]:
-        """:meth:`messages`, as a tuple made once."""
-        return tuple(self.messages())
-
-    @cached
-    def message_keys(self) -> frozenset[tuple[str, str]]:
-        """The (msgctxt, msgid) of every message: what a catalogue's entry must be one of."""
-        return frozenset(message.key for message in self.all_messages)
-
     def roles(self) -> frozenset[str]:
         return frozenset(s.role for s in self.sections if s.role)
 
 
 @dataclass(frozen=True)
-class Site:
+class Site(_Domain):
     path: str
     disclaimer: Section
     labels: dict[str, Message]
@@ -158,14 +166,6 @@ class Site:
     def messages(self) -> Iterator[Message]:
         yield from self.disclaimer.messages()
         yield from self.labels.values()
-
-    @cached  # as Article's
-    def all_messages(self) -> tuple[Message, ...]:
-        return tuple(self.messages())
-
-    @cached
-    def message_keys(self) -> frozenset[tuple[str, str]]:
-        return frozenset(message.key for message in self.all_messages)
 
     def __hash__(self) -> int:  # labels is a dict; identity is enough for a loaded site
         return id(self)
