@@ -16,6 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 
+from orjson import OPT_APPEND_NEWLINE, OPT_SORT_KEYS
+from orjson import dumps as _orjson_dumps
+
 from pipeline import fsutil
 from pipeline.buildstate import digest
 from pipeline.bundle import SCHEMA_VERSION
@@ -28,6 +31,7 @@ PUBLISHED = "published"
 BLOCKED = "blocked"
 MANIFEST = "manifest.json"
 INDEX = "index.html"
+_ORJSON_OPTIONS = OPT_SORT_KEYS | OPT_APPEND_NEWLINE
 
 
 def dumps(data: object) -> bytes:
@@ -35,7 +39,23 @@ def dumps(data: object) -> bytes:
 
     Compact because the C encoder serialises it ten times faster than an indented one,
     and apps parse it; ``python -m json.tool`` shows it indented.
+
+    orjson writes it: the bytes of :func:`dumps_json`, in a tenth of the time (a bundle:
+    58 against 5 µs, 6% of a cold build; docs/performance.md). The two agree on everything
+    but a float below 1e-4 (``1e-05`` against ``0.00001``) and NaN or infinity (``NaN``
+    against ``null``); the only floats dist/ holds are coverage percentages rounded to a
+    tenth (tests/test_dist_json.py holds the two to each other). What orjson refuses (a key
+    that is not a str, an int beyond 64 bits, a lone surrogate, a type JSON has no word
+    for) goes to the json module, which encodes it or raises as it always did.
     """
+    try:
+        return _orjson_dumps(data, option=_ORJSON_OPTIONS)
+    except TypeError:
+        return dumps_json(data)
+
+
+def dumps_json(data: object) -> bytes:
+    """:func:`dumps` by the standard library's json module: the reference."""
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
