@@ -363,20 +363,32 @@ def _all(node: Node):
 
 
 def test_pages_are_the_bytes_plain_jinja2_renders(shipped_root, monkeypatch):
-    """The environment looks dict keys up before attributes (for speed); on our bundles that
-    must change nothing: every shipped page, fallbacks and rtl included, against a stock one."""
+    """The environment looks dict keys up before attributes, and writes a Markup out without
+    escaping it again (for speed); on our bundles that must change nothing: every shipped
+    page, fallbacks and rtl included, and the index, against a stock environment."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     import pipeline.bundle.html as html
+    from pipeline.dist import index_page
+    from pipeline.source import load_site
 
     fast = html.environment()
     stock = Environment(loader=FileSystemLoader(str(html.TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     stock.filters.update(fast.filters)
     assert type(fast) is not Environment and type(stock) is Environment
+    for name in fast.list_templates(extensions=["html"]):  # every output through environment.output
+        code = fast.compile(fast.loader.get_source(fast, name)[0], name, raw=True)
+        assert "escape(" not in code and "environment.output(" in code, name
     build(Project.open(shipped_root))
     dist = shipped_root / "dist"
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    with monkeypatch.context() as patch:
+        patch.setattr(html, "environment", lambda: stock)
+        project = Project.open(shipped_root)
+        heading = load_site(shipped_root, project.config.required_roles).labels["articles"].text
+        stock_index = index_page(heading, manifest["bundles"], dist)
+    assert stock_index == (dist / "index.html").read_bytes()
     pages = [b for b in manifest["bundles"] if b["status"] == "published"]
     assert len(pages) >= 7
     for record in pages:

@@ -31,13 +31,36 @@ def use_bytecode_cache(folder: Path) -> None:
 def environment():
     """The Jinja2 environment, built once per process (templates compile once)."""
     from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+    from jinja2.compiler import CodeGenerator
+    from markupsafe import Markup, escape
 
     class Bytecode(FileSystemBytecodeCache):
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            # Jinja2 checks a cached template against its source only: the code OutputFirst
+            # compiles it to must not be served from a cache written without it.
+            return super().get_cache_key(name, filename) + "-output-first"
+
         def dump_bytecode(self, bucket) -> None:
             try:
                 super().dump_bytecode(bucket)
             except OSError:  # a cache: failing to keep it costs the next run 50 ms, nothing more
                 pass
+
+    class OutputFirst(CodeGenerator):
+        """Writes each ``{{ }}`` of an autoescaped template through ``environment.output``, not
+        markupsafe's ``escape``. markupsafe 3 escapes a ``Markup`` (what the text filters, the
+        macros and the switcher give) by making a new one from it, in Python: 0.5 µs, a hundred
+        times a page, a third of a page's time. ``output`` hands a ``Markup`` back as it is and
+        escapes anything else as ``escape`` does, so the page is the same bytes
+        (tests/test_html.py renders every shipped page both ways)."""
+
+        def _output_child_pre(self, node, frame, finalize) -> None:
+            if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
+                self.write("environment.output(")
+                if finalize.src is not None:
+                    self.write(finalize.src)
+            else:
+                super()._output_child_pre(node, frame, finalize)
 
     bytecode = None
     if BYTECODE_DIR:
@@ -50,6 +73,12 @@ def environment():
     class DictFirst(Environment):
         """``b.title`` looks the key up first: Jinja2's own order (attribute, then key) costs a
         failed getattr for every dotted name on the JSON-shaped bundle, a fifth of a page."""
+
+        code_generator_class = OutputFirst
+
+        @staticmethod
+        def output(value) -> Markup:
+            return value if type(value) is Markup else escape(value)
 
         def getattr(self, obj, attribute):
             if type(obj) is dict:
