@@ -7,6 +7,8 @@ files and glossary), turns each translated entry of a source message into a
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,14 +114,20 @@ class LocaleCatalogs:
         return id(self)
 
 
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
 def read_domain(project: Project, data: LocaleCatalogs, domain: str) -> None:
     """Read the locale's PO file of ``domain`` into ``data`` (its catalogue, or its error, and
     its stamp); a file that does not exist leaves only its path."""
-    path = project.po_path(data.locale, domain)
-    display = project.display(path)
+    path, display = project.po_location(data.locale, domain)
     data.paths[domain] = display
-    if not path.exists():
-        return
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno in _MISSING:  # what Path.exists() reads as no file; anything else is raised
+            return
+        raise
     try:
         _refuse_outside(project, path, display)
         data.catalogs[domain], data.stamps[domain] = read_po_stamped(path, display)

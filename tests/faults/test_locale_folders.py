@@ -141,3 +141,31 @@ def test_a_catalogue_linked_from_outside_is_not_read(po_root: Path, tmp_path: Pa
         f"{SITE_PO}: error: the catalogue is a link to a file outside locales/: not read",
         "  hint: replace the link with the PO file itself"])
     assert site.is_symlink() and secret.read_text(encoding="utf-8") == "root:x:0:0:root:/root:/bin/bash\n"
+
+
+def test_a_catalogue_folder_linked_from_outside_is_not_read(po_root: Path, tmp_path: Path) -> None:
+    """Where a file leads is decided by the file when it is a link, else by its folder (found
+    once a folder); by str or Path alike, and as the catalogue's reader sees it."""
+    from pipeline.locales import Locale
+    from pipeline.project import Project
+    from pipeline.qa import LocaleCatalogs, read_domain
+
+    project = Project.open(po_root)
+    site = po_root / SITE_PO
+    assert not project.outside_locales(site) and not project.outside_locales(str(site))
+    inside_link = site.with_name("linked.po")
+    inside_link.symlink_to(site)  # a link that stays inside locales/ is read
+    assert not project.outside_locales(str(inside_link))
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(site.parent, outside)
+    moved = po_root / "locales/de/LC_MESSAGES"
+    shutil.rmtree(moved)
+    moved.symlink_to(outside, target_is_directory=True)  # the folder itself leads outside
+    fresh = Project.open(po_root)
+    for path in (moved / "site.po", str(moved / "site.po")):
+        assert fresh.outside_locales(path)
+    data = LocaleCatalogs(Locale("de"))
+    read_domain(fresh, data, "site")
+    assert data.paths["site"] == "locales/de/LC_MESSAGES/site.po"
+    assert "site" not in data.catalogs
+    assert "link to a file outside locales/" in data.errors["site"].message
