@@ -172,19 +172,22 @@ def _parse_common(text: str, display: str) -> Catalog | None:
     """The fast path (pipeline.poread) for the common, well-formed file; None to take polib's."""
     from pipeline.poread import parse_fast
 
-    parsed = parse_fast(text)
-    if not parsed:
+    parsed = parse_fast(text, _new_entry)
+    if not parsed or not parsed[0]:
         return None
-    header = parsed[0] if parsed[0].msgid == "" and parsed[0].msgctxt is None else None
-    entries = parsed[1:] if header is not None else parsed
-    if header is None or any(e.msgid == "" and e.msgctxt is None for e in entries):
+    entries, first_line = parsed
+    header = entries[0]
+    if header.msgid != "" or header.msgctxt is not None:
+        return None
+    entries = entries[1:]
+    if any(e.msgid == "" and e.msgctxt is None for e in entries):
         return None
     # polib's reading of the header: the leading '#' lines are the file's comment, the
     # metadata is "Key: value" lines (a line without ':' continues the previous value).
     lines = text.split("\n", header.line)[: header.line]
     comment: list[str] = []
     flags_seen = False
-    for line in (raw.strip() for raw in lines[header.first_line - 1: header.line - 1]):
+    for line in (raw.strip() for raw in lines[first_line - 1: header.line - 1]):
         if line == "#" or line.startswith("# "):
             if flags_seen:
                 return None  # a comment after the header's flags belongs to the entry, not the file
@@ -205,26 +208,12 @@ def _parse_common(text: str, display: str) -> Catalog | None:
             metadata[key] += "\n" + row.strip()
     ordered = polib.POFile()
     ordered.metadata = metadata
-    return Catalog(
-        tuple(_new_entry(msgid=e.msgid, msgstr=e.msgstr, msgctxt=e.msgctxt, flags=tuple(e.flags),
-                         comment=_polib_join(e.comment), extracted=_polib_join(e.extracted),
-                         references=tuple(e.references), previous_msgid=e.previous_msgid,
-                         previous_msgctxt=e.previous_msgctxt, line=e.line) for e in entries),
-        tuple(ordered.ordered_metadata()), "\n".join(comment), FUZZY in header.flags, display)
+    return Catalog(tuple(entries), tuple(ordered.ordered_metadata()), "\n".join(comment), FUZZY in header.flags,
+                   display)
 
 
 # A cold build reads 700,000 entries: Entry's frozen __init__ was a tenth of reading a file.
 _new_entry = maker(Entry)
-
-
-def _polib_join(lines: list[str]) -> str:
-    """Comment lines joined as polib joins them: a line break only after a non-empty start."""
-    if len(lines) <= 1:
-        return lines[0] if lines else ""
-    for start, line in enumerate(lines):  # leading empty lines add nothing, later ones a break
-        if line:
-            return "\n".join(lines[start:])
-    return ""
 
 
 def _header_fuzzy(po: polib.POFile) -> bool:

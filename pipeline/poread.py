@@ -13,11 +13,21 @@ msgmerge write, comments in their usual order, in a third of the line reader's t
 anything else in the file (a ``#|`` line, comments out of order, indentation, trailing
 spaces) hands it to the line reader, which accepts more of the format. The two give the
 same entries for every file both read (tests/test_poread.py).
+
+Entries are made by the caller's ``make`` (:data:`pipeline.catalog.Entry`'s fast maker),
+given each entry's fields as the catalogue keeps them: comment lines joined as polib
+joins them, flags and references as tuples. The canonical reader makes them as it
+matches, one object an entry; the line reader, which appends to an entry as it goes,
+makes its own first and hands each over when the file is read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 # Characters that str.splitlines() (polib) or str.strip() treat as line breaks or spaces
@@ -101,34 +111,54 @@ class _Entry:
         self.first_line = first_line
 
 
-def parse_fast(text: str) -> list[_Entry] | None:
-    """The entries of a well-formed PO text, in file order; None to fall back.
+def polib_join(lines: list[str]) -> str:
+    """Comment lines joined as polib joins them: a line break only after a non-empty start."""
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    for start, line in enumerate(lines):  # leading empty lines add nothing, later ones a break
+        if line:
+            return "\n".join(lines[start:])
+    return ""
 
-    The header entry (``msgid ""`` without context) is returned like any other; each
-    entry knows its first line, so the caller can hand exactly the header's lines to the
-    careful parser.
+
+def parse_fast(text: str, make: Callable[..., T]) -> tuple[list[T], int] | None:
+    """The entries of a well-formed PO text, in file order, each made by ``make`` (see the
+    module's docstring), and the line the first one starts on; None to fall back.
+
+    The header entry (``msgid ""`` without context) is made like any other; knowing where
+    it starts, the caller can hand exactly the header's lines to the careful parser.
     """
     if has_unusual(text):
         return None
-    entries = _parse_canonical(text)
-    if entries is None:
-        entries = _parse_lines(text)
-    if entries is None:
-        return None
+    read = _parse_canonical(text, make)
+    if read is None:
+        lines = _parse_lines(text)
+        if lines is None:
+            return None
+        read = [made(entry, make) for entry in lines], (lines[0].first_line if lines else 1)
     seen = set()
-    for entry in entries:
+    for entry in read[0]:
         key = (entry.msgctxt, entry.msgid)
         if key in seen:
             return None  # the careful path names both lines
         seen.add(key)
-    return entries
+    return read
 
 
-def _parse_canonical(text: str) -> list[_Entry] | None:
-    """The entries of a file in the usual layout, or None to let :func:`_parse_lines` read it."""
-    entries: list[_Entry] = []
+def made(entry: _Entry, make: Callable[..., T]) -> T:
+    """An entry of the line reader, made by ``make`` as the canonical reader makes its own."""
+    return make(msgid=entry.msgid, msgstr=entry.msgstr, msgctxt=entry.msgctxt, flags=tuple(entry.flags),
+                comment=polib_join(entry.comment), extracted=polib_join(entry.extracted),
+                references=tuple(entry.references), previous_msgid=entry.previous_msgid,
+                previous_msgctxt=entry.previous_msgctxt, line=entry.line)
+
+
+def _parse_canonical(text: str, make: Callable[..., T]) -> tuple[list[T], int] | None:
+    """The entries of a file in the usual layout, made by ``make``, and the line the first
+    starts on; or None to let :func:`_parse_lines` read it."""
+    entries: list[T] = []
     start = len(text) - len(text.lstrip("\n"))
-    line = 1 + start
+    line = first_line = 1 + start
     end = len(text)
     match = _CANONICAL.match
     count = text.count
@@ -138,35 +168,39 @@ def _parse_canonical(text: str) -> list[_Entry] | None:
             if found is None:
                 return None
             comments, extracted, references, flags, msgctxt, msgid, msgstr = found.groups()
-            entry = _Entry(line)
             # Each line as the line reader sees it: stripped, then its prefix cut off.
             if comments:
-                entry.comment = [row.strip()[2:] for row in comments[:-1].split("\n")]
+                comments = polib_join([row.strip()[2:] for row in comments[:-1].split("\n")])
             if extracted:
-                entry.extracted = [row.strip()[3:] for row in extracted[:-1].split("\n")]
-                if not all(entry.extracted):
+                rows = [row.strip()[3:] for row in extracted[:-1].split("\n")]
+                if not all(rows):
                     return None
+                extracted = polib_join(rows)
             if references:
-                for row in references[:-1].split("\n"):
-                    paths = row[3:].split()
-                    if not paths:
-                        return None
-                    entry.references.extend(paths)
+                paths = references[3:-1].split()
+                if "\n" in references[:-1]:  # each of several lines must name a path
+                    paths = []
+                    for row in references[:-1].split("\n"):
+                        row_paths = row[3:].split()
+                        if not row_paths:
+                            return None
+                        paths.extend(row_paths)
+                elif not paths:
+                    return None
+                references = tuple(paths)
             if flags is not None:
                 if not flags.strip():
                     return None
-                entry.flags = [flag.strip() for flag in flags.split(",")]
-            if msgctxt is not None:
-                entry.msgctxt = _value(msgctxt)
-            entry.msgid = _value(msgid)
-            entry.msgstr = _value(msgstr)
-            entry.line = line + count("\n", start, found.start(6))
-            entries.append(entry)
+                flags = tuple([flag.strip() for flag in flags.split(",")])
+            entries.append(make(msgid=_value(msgid), msgstr=_value(msgstr),
+                                msgctxt=None if msgctxt is None else _value(msgctxt),
+                                flags=flags or (), comment=comments, extracted=extracted,
+                                references=references or (), line=line + count("\n", start, found.start(6))))
             line += count("\n", start, found.end())
             start = found.end()
     except KeyError:
         return None
-    return entries
+    return entries, first_line
 
 
 def _parse_lines(text: str) -> list[_Entry] | None:

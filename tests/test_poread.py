@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -53,7 +54,7 @@ entries = st.lists(
         comment=st.lists(text.map(lambda t: t.replace("\n", " ").strip()), max_size=2).map("\n".join),
         extracted=st.lists(text.map(lambda t: t.replace("\n", " ").strip()).filter(bool), max_size=2)
         .map("\n".join),
-        references=st.lists(st.from_regex(r"[a-z/]{1,12}\.yaml:[0-9]{1,3}", fullmatch=True), max_size=3)
+        references=st.lists(st.from_regex(r"[a-z/]{1,12}\.yaml:[0-9]{1,3}", fullmatch=True), max_size=8)
         .map(tuple),
         previous_msgid=st.one_of(st.none(), text.filter(bool)),
     ),
@@ -121,32 +122,40 @@ def test_fast_and_careful_paths_agree_on_damaged_files(edits):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["", "a", "b c", " "]), max_size=6))
 def test_comment_lines_join_as_polib_joins_them(lines):
-    from pipeline.catalog import _polib_join
+    from pipeline.poread import polib_join
 
     text = ""
     for line in lines:  # polib's own loop
         if text:
             text += "\n"
         text += line
-    assert _polib_join(lines) == text
+    assert polib_join(lines) == text
 
 
 # The two fast readers: the canonical pattern and the line reader behind it.
 
-def _fields(entries) -> list[tuple] | None:
-    if entries is None:
+def _as_read(**fields) -> SimpleNamespace:
+    """A reader's ``make`` that keeps an entry's fields as they are given, with Entry's defaults."""
+    return SimpleNamespace(**{"previous_msgid": None, "previous_msgctxt": None, **fields})
+
+
+def _lines(text: str) -> tuple[list[SimpleNamespace], int] | None:
+    """What the line reader reads of ``text``, made as the canonical reader makes its entries."""
+    from pipeline.poread import _parse_lines, made
+
+    found = _parse_lines(text)
+    if found is None:
         return None
-    return [(e.msgctxt, e.msgid, e.msgstr, e.flags, e.comment, e.extracted, e.references, e.previous_msgid,
-             e.previous_msgctxt, e.line, e.first_line) for e in entries]
+    return [made(e, _as_read) for e in found], (found[0].first_line if found else 1)
 
 
 def _agree(text: str) -> None:
     """Where the canonical reader reads a text, the line reader reads the same entries."""
-    from pipeline.poread import _parse_canonical, _parse_lines
+    from pipeline.poread import _parse_canonical
 
-    canonical = _parse_canonical(text)
+    canonical = _parse_canonical(text, _as_read)
     if canonical is not None:
-        assert _fields(canonical) == _fields(_parse_lines(text))
+        assert canonical == _lines(text)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(REPO)))
@@ -155,7 +164,7 @@ def test_the_canonical_reader_reads_every_shipped_catalogue_as_the_line_reader_d
 
     text = path.read_text(encoding="utf-8")
     fuzzy_with_previous = "#|" in text
-    assert (_parse_canonical(text) is None) == fuzzy_with_previous  # '#|' lines are the line reader's
+    assert (_parse_canonical(text, _as_read) is None) == fuzzy_with_previous  # '#|' lines are the line reader's
     _agree(text)
 
 
@@ -184,19 +193,21 @@ def test_the_two_fast_readers_agree_on_damaged_files(edits):
     '  msgid "a"\nmsgstr "b"\n',  # indentation
     'msgid "a"\n\nmsgstr "b"\n',  # a blank line inside the entry
     'msgid "a"\nmsgstr "b\\q"\n',  # an escape the careful path judges
+    '#: a.yaml:1 b.yaml:2\n#: c.yaml:3\nmsgid "a"\nmsgstr "b"\n',  # references on two lines
+    '#: a.yaml:1\n#: \nmsgid "a"\nmsgstr "b"\n',  # a references line naming nothing
 ])
 def test_the_two_fast_readers_agree_on_edge_cases(text):
     _agree(text)
-    assert _fields(parse_fast(text)) == _fields(_lines_then_unique(text))
+    assert parse_fast(text, _as_read) == _lines_then_unique(text)
 
 
 def _lines_then_unique(text):
-    from pipeline.poread import _parse_lines, _UNUSUAL
+    from pipeline.poread import _UNUSUAL
 
     if _UNUSUAL.search(text):
         return None
-    found = _parse_lines(text)
-    if found is None or len({(e.msgctxt, e.msgid) for e in found}) != len(found):
+    found = _lines(text)
+    if found is None or len({(e.msgctxt, e.msgid) for e in found[0]}) != len(found[0]):
         return None
     return found
 
@@ -206,11 +217,11 @@ def test_the_canonical_reader_reads_the_usual_layout():
 
     text = ('# a translator\n#. for you\n#: source/x.yaml:4 source/y.yaml:5\n#, fuzzy, no-wrap\nmsgctxt "ctx"\n'
             'msgid ""\n"two "\n"lines"\nmsgstr "tab\\there \\"quoted\\""\n\nmsgid "b"\nmsgstr "c"\n')
-    first, second = _parse_canonical(text)
+    (first, second), first_line = _parse_canonical(text, _as_read)
     assert (first.comment, first.extracted, first.references, first.flags) == (
-        ["a translator"], ["for you"], ["source/x.yaml:4", "source/y.yaml:5"], ["fuzzy", "no-wrap"])
+        "a translator", "for you", ("source/x.yaml:4", "source/y.yaml:5"), ("fuzzy", "no-wrap"))
     assert (first.msgctxt, first.msgid, first.msgstr) == ("ctx", "two lines", 'tab\there "quoted"')
-    assert (first.first_line, first.line, second.first_line, second.line) == (1, 6, 11, 11)
+    assert (first_line, first.line, second.line) == (1, 6, 11)
 
 
 @settings(max_examples=100, deadline=None)
