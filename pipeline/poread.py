@@ -160,24 +160,27 @@ def _parse_canonical(text: str, make: Callable[..., T]) -> tuple[list[T], int] |
     start = len(text) - len(text.lstrip("\n"))
     line = first_line = 1 + start
     end = len(text)
-    match = _CANONICAL.match
     count = text.count
     try:
-        while start < end:
-            found = match(text, start)
-            if found is None:
+        # Entries one after the other: each match must start where the last ended.
+        for found in _CANONICAL.finditer(text, start):
+            if found.start() != start:
                 return None
             comments, extracted, references, flags, msgctxt, msgid, msgstr = found.groups()
             # Each line as the line reader sees it: stripped, then its prefix cut off.
             if comments:
                 comments = polib_join([row.strip()[2:] for row in comments[:-1].split("\n")])
             if extracted:
-                rows = [row.strip()[3:] for row in extracted[:-1].split("\n")]
-                if not all(rows):
-                    return None
-                extracted = polib_join(rows)
+                if "\n" in extracted[:-1]:
+                    rows = [row.strip()[3:] for row in extracted[:-1].split("\n")]
+                    if not all(rows):
+                        return None
+                    extracted = polib_join(rows)
+                else:  # one line, the usual: it starts with '#', so only its end is stripped
+                    extracted = extracted[:-1].rstrip()[3:]
+                    if not extracted:
+                        return None
             if references:
-                paths = references[3:-1].split()
                 if "\n" in references[:-1]:  # each of several lines must name a path
                     paths = []
                     for row in references[:-1].split("\n"):
@@ -185,22 +188,25 @@ def _parse_canonical(text: str, make: Callable[..., T]) -> tuple[list[T], int] |
                         if not row_paths:
                             return None
                         paths.extend(row_paths)
-                elif not paths:
-                    return None
+                else:
+                    paths = references[3:-1].split()
+                    if not paths:
+                        return None
                 references = tuple(paths)
             if flags is not None:
                 if not flags.strip():
                     return None
                 flags = tuple([flag.strip() for flag in flags.split(",")])
+            after = found.end()
             entries.append(make(msgid=_value(msgid), msgstr=_value(msgstr),
                                 msgctxt=None if msgctxt is None else _value(msgctxt),
                                 flags=flags or (), comment=comments, extracted=extracted,
                                 references=references or (), line=line + count("\n", start, found.start(6))))
-            line += count("\n", start, found.end())
-            start = found.end()
+            line += count("\n", start, after)
+            start = after
     except KeyError:
         return None
-    return entries, first_line
+    return (entries, first_line) if start == end else None
 
 
 def _parse_lines(text: str) -> list[_Entry] | None:
