@@ -213,7 +213,8 @@ def _parse_common(text: str, display: str) -> Catalog | None:
 
 
 # A cold build reads 700,000 entries: Entry's frozen __init__ was a tenth of reading a file.
-_new_entry = maker(Entry)
+# Every entry read is looked up by its key: made with it (Entry.key's own expression).
+_new_entry = maker(Entry, computed={"key": '(msgctxt or "", msgid)'})
 
 
 def _header_fuzzy(po: polib.POFile) -> bool:

@@ -69,3 +69,15 @@ def test_a_maker_takes_the_fields_as_keywords_and_refuses_a_missing_or_unknown_o
         make(source="a", translation="b", locale=parse_locale("fr"), colour="red")
     with pytest.raises(TypeError):
         make("a", "b", parse_locale("fr"))  # keywords only, as the fields' names
+
+
+def test_a_maker_computes_a_cached_value_with_the_instance_and_refuses_anything_else():
+    CALLS.clear()
+    made = maker(Thing, computed={"shout": "name.upper()"})(name="risk")
+    assert made.__dict__["shout"] == "RISK" and made.shout == "RISK" and CALLS == []  # the descriptor never ran
+    assert made == Thing("risk") and hash(made) == hash(Thing("risk")) and repr(made) == repr(Thing("risk"))
+    assert pickle.loads(pickle.dumps(made)).shout == "RISK"
+    with pytest.raises(TypeError, match="not a cached property"):
+        maker(Thing, computed={"name": "'x'"})  # a field
+    with pytest.raises(TypeError, match="not a cached property"):
+        maker(Unit, computed={"whisper": "source.lower()"})  # nothing of the class
