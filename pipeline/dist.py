@@ -41,7 +41,7 @@ def dumps(data: object) -> bytes:
     and apps parse it; ``python -m json.tool`` shows it indented.
 
     orjson writes it: the bytes of :func:`dumps_json`, in a tenth of the time (a bundle:
-    58 against 5 µs, 6% of a cold build; docs/performance.md). The two agree on everything
+    58 against 5 µs, 9% of its instructions; docs/performance.md). The two agree on everything
     but a float below 1e-4 (``1e-05`` against ``0.00001``) and NaN or infinity (``NaN``
     against ``null``); the only floats dist/ holds are coverage percentages rounded to a
     tenth (tests/test_dist_json.py holds the two to each other). What orjson refuses (a key
