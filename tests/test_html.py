@@ -453,3 +453,15 @@ def test_the_text_filters_write_what_markup_format_writes(text, lang, fallback):
         assert filters["attrs"](t) == ""
         assert filters["text"](t) == escape(text)
     assert type(filters["attrs"](t)) is Markup and type(filters["text"](t)) is Markup
+
+
+def test_autoescape_blocks_still_decide_what_is_escaped():
+    """The environment writes outputs through its own ``output`` only where autoescape is on and
+    known when the template compiles; an ``{% autoescape %}`` block still turns it off or on."""
+    from pipeline.bundle.html import environment
+
+    env = environment()
+    template = env.from_string("{% autoescape false %}{{ x }}{% endautoescape %}|{{ x }}|"
+                               "{% autoescape flag %}{{ x }}{% endautoescape %}")
+    assert template.render(x="<b>", flag=False) == "<b>|&lt;b&gt;|<b>"
+    assert template.render(x="<b>", flag=True) == "<b>|&lt;b&gt;|&lt;b&gt;"
