@@ -465,3 +465,26 @@ def test_autoescape_blocks_still_decide_what_is_escaped():
                                "{% autoescape flag %}{{ x }}{% endautoescape %}")
     assert template.render(x="<b>", flag=False) == "<b>|&lt;b&gt;|<b>"
     assert template.render(x="<b>", flag=True) == "<b>|&lt;b&gt;|&lt;b&gt;"
+
+
+def test_code_a_stock_environment_cached_is_not_served_to_this_one(tmp_path, monkeypatch):
+    """Jinja2 checks a cached template against its source only: a cache written by an
+    environment without the fast output (an earlier version of this code) must not be used."""
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
+
+    import pipeline.bundle.html as html
+
+    stock = Environment(loader=FileSystemLoader(str(html.TEMPLATES)), autoescape=True,
+                        bytecode_cache=FileSystemBytecodeCache(str(tmp_path)))
+    stock.filters.update(html._text_filters())
+    content = stock.get_template("article.html").blocks["content"].__code__
+    assert "escape" in content.co_names and list(tmp_path.iterdir())  # the stock code, cached
+    monkeypatch.setattr(html, "BYTECODE_DIR", [tmp_path])
+    html.environment.cache_clear()
+    html._switcher.cache_clear()
+    try:
+        content = html.environment().get_template("article.html").blocks["content"].__code__
+        assert "output" in content.co_names and "escape" not in content.co_names
+    finally:
+        html.environment.cache_clear()
+        html._switcher.cache_clear()
