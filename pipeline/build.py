@@ -35,7 +35,7 @@ from pipeline.buildstate import (HASH, RACY_NS, BuildState, Kept, Stamps, bundle
                                  digest, file_stat, parse_cache, verified_stat)
 from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, file_record,
                            files_intact, index_record_of, locales_section, manifest_chunks, ordered_tags, read_manifest,
-                           remove_empty_folders, stale_files, unfinished_manifest, write_index)
+                           refuse_links, remove_empty_folders, stale_files, unfinished_manifest, write_index)
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale, release_locale_data
 from pipeline.project import Project
@@ -355,6 +355,7 @@ def build(
                            'the main script again: call it under if __name__ == "__main__": in that script')
     env = _environment(project)
     cache_dir = project.root / ".pipeline-cache"
+    refuse_links(project)
     with build_lock(project):
         for attempt in (1, 2):
             state = BuildState.load(cache_dir, env)

@@ -22,6 +22,7 @@ from orjson import dumps as _orjson_dumps
 from pipeline import fsutil
 from pipeline.buildstate import digest
 from pipeline.bundle import SCHEMA_VERSION
+from pipeline.errors import InputError, Problem
 from pipeline.locales import SOURCE_TAG
 from pipeline.project import Project
 
@@ -281,6 +282,25 @@ def files_intact(dist: Path, record: dict) -> bool:
 def ordered_tags(tags: list[str]) -> list[str]:
     """English first, then by tag: a stable order for switchers and the index."""
     return sorted(set(tags), key=lambda t: (t != SOURCE_TAG, t))
+
+
+def refuse_links(project: Project) -> None:
+    """Refuse a ``dist/`` that is a link, or holds a folder that is one, before a build
+    touches it: a build writes through a link and removes files it did not make from every
+    folder of ``dist/`` (:func:`stale_files`), so a ``dist`` link committed by a pull request
+    (to the home folder, a web root) would have a build delete pages and JSON files there."""
+    dist = project.dist_dir
+    links = [dist] if os.path.islink(dist) else []
+    if not links and os.path.isdir(dist):
+        with os.scandir(dist) as entries:
+            links = sorted(dist / entry.name for entry in entries
+                           if entry.is_symlink() and (entry.is_dir() or not os.path.exists(entry.path)))
+    if links:
+        raise InputError([Problem(f"{project.display(link)} is a link (to {os.readlink(link)}): a build writes "
+                                  "and removes files in dist/, so it must hold real folders, not links",
+                                  project.display(link), None,
+                                  "remove the link and build again; to publish elsewhere, copy dist/ there "
+                                  "after the build") for link in links])
 
 
 def stale_files(dist: Path, expected: Callable[[str], set[str]], touched: set[str] | None,
