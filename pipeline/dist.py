@@ -24,7 +24,7 @@ from pipeline.buildstate import digest
 from pipeline.bundle import SCHEMA_VERSION
 from pipeline.errors import InputError, Problem
 from pipeline.locales import SOURCE_TAG
-from pipeline.project import Project
+from pipeline.project import Project, printable
 
 # The gate's words (tests/test_incremental.py checks they agree); the gate itself is
 # imported only by the jobs that evaluate bundles.
@@ -296,9 +296,9 @@ def refuse_links(project: Project) -> None:
             links = sorted(dist / entry.name for entry in entries
                            if entry.is_symlink() and (entry.is_dir() or not os.path.exists(entry.path)))
     if links:
-        raise InputError([Problem(f"{project.display(link)} is a link (to {os.readlink(link)}): a build writes "
-                                  "and removes files in dist/, so it must hold real folders, not links",
-                                  project.display(link), None,
+        raise InputError([Problem(f"{printable(project.display(link))} is a link (to {printable(os.readlink(link))}): "
+                                  "a build writes and removes files in dist/, so it must hold real folders, not links",
+                                  printable(project.display(link)), None,
                                   "remove the link and build again; to publish elsewhere, copy dist/ there "
                                   "after the build") for link in links])
 

@@ -80,7 +80,7 @@ class Project:
             return found, problems
         for child in sorted(self.locales_dir.iterdir()):
             name = child.name
-            display = f"locales/{_printable(name)}"
+            display = f"locales/{printable(name)}"
             if not child.is_dir():
                 if child.is_symlink() and not child.exists():
                     problems.append(Problem("a broken link, skipped", display))
@@ -164,7 +164,7 @@ class Project:
         return chosen, []
 
 
-def _printable(name: str) -> str:
+def printable(name: str) -> str:
     """A file name as a message may show it: control characters (a terminal escape) and bytes
     that are not UTF-8 written as escapes."""
     if name.isprintable():

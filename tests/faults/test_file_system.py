@@ -101,3 +101,11 @@ def test_a_folder_of_dist_that_is_a_link_is_refused_and_the_last_good_dist_stays
         "dist/fr: error: dist/fr is a link", "dist/gone: error: dist/gone is a link"]
     assert _untouched(outside, files)
     assert {p: p.read_bytes() for p in dist.rglob("*") if p.is_file() and not p.is_relative_to(dist / "fr")} == before
+
+
+def test_a_link_named_with_a_terminal_escape_is_shown_escaped(po_root: Path, tmp_path: Path, cli) -> None:
+    (po_root / "dist").mkdir()
+    (po_root / "dist" / "fr\x1b[31m").symlink_to(tmp_path / "red\x1b[0m", target_is_directory=True)
+    result = cli("build", root=po_root)
+    assert result.exit_code == 2 and "\x1b" not in result.stderr
+    assert result.stderr.startswith("dist/fr\\x1b[31m: error: dist/fr\\x1b[31m is a link (to "), result.stderr
