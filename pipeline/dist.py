@@ -295,12 +295,14 @@ def refuse_links(project: Project) -> None:
         with os.scandir(dist) as entries:
             links = sorted(dist / entry.name for entry in entries
                            if entry.is_symlink() and (entry.is_dir() or not os.path.exists(entry.path)))
-    if links:
-        raise InputError([Problem(f"{printable(project.display(link))} is a link (to {printable(os.readlink(link))}): "
-                                  "a build writes and removes files in dist/, so it must hold real folders, not links",
-                                  printable(project.display(link)), None,
-                                  "remove the link and build again; to publish elsewhere, copy dist/ there "
-                                  "after the build") for link in links])
+    problems = []
+    for link in links:
+        shown = printable(project.display(link))
+        problems.append(Problem(f"{shown} is a link (to {printable(os.readlink(link))}): a build writes and removes "
+                                "files in dist/, so it must hold real folders, not links", shown, None,
+                                "remove the link and build again; to publish elsewhere, copy dist/ there after the build"))
+    if problems:
+        raise InputError(problems)
 
 
 def stale_files(dist: Path, expected: Callable[[str], set[str]], touched: set[str] | None,
