@@ -2,9 +2,10 @@
 
 A cold build reads each bundle's input (its PO file, or the article for an English bundle) and
 writes two files a bundle into ``dist/``. :func:`io_floor` does exactly that and nothing else,
-through the build's own functions (``pipeline.fsutil.read_stamped``; ``OutputDir.write``'s
-``differs`` and ``atomic_write_bytes``; the stat the build keeps of each file written), in as many
-processes as the build has workers, by jobs of one locale's slice of articles as the build's.
+through the build's own functions (``pipeline.fsutil.read_stamped``; ``OutputDir.write_stat``,
+which writes each file of a folder made from nothing straight into the hidden folder that takes
+its name at the end, ``stage_folders`` and ``publish_staged``), in as many processes as the build
+has workers, by jobs of one locale's slice of articles as the build's.
 Nothing is parsed, checked or rendered: every bundle's files are the bytes of one bundle the cold
 build wrote.
 
@@ -35,20 +36,17 @@ def bundle_inputs(root: Path) -> list[tuple[str, list[str]]]:
     return inputs
 
 
-def _job(out: str, tag: str, inputs: list[str], json_bytes: bytes, html_bytes: bytes) -> int:
+def _job(out: str, staged: dict[str, str], tag: str, inputs: list[str], json_bytes: bytes, html_bytes: bytes
+         ) -> int:
     from pipeline import fsutil
-    from pipeline.buildstate import file_stat
-    from pipeline.dist import atomic_write_bytes
+    from pipeline.dist import OutputDir
 
-    folder = Path(out) / tag
-    folder.mkdir(parents=True, exist_ok=True)
+    writer = OutputDir(Path(out), staged=staged)
     for source in inputs:
         fsutil.read_stamped(source)
         name = Path(source).stem
-        for path, data in ((folder / f"{name}.json", json_bytes), (folder / f"{name}.html", html_bytes)):
-            if fsutil.differs(path, data):
-                atomic_write_bytes(path, data, make_folder=False)
-            file_stat(path)
+        writer.write_stat(f"{tag}/{name}.json", json_bytes)
+        writer.write_stat(f"{tag}/{name}.html", html_bytes)
     return len(inputs) * 2
 
 
@@ -63,14 +61,19 @@ def sample_bundle(dist: Path) -> tuple[bytes, bytes]:
 def io_floor(root: Path, out: Path, workers: int | None = None) -> dict:
     """Read every input and write every output of a cold build of ``root`` (built already:
     its ``dist/`` gives the bytes) into ``out``; the wall seconds and the files written."""
+    from pipeline.dist import publish_staged, stage_folders
+
     json_bytes, html_bytes = sample_bundle(root / "dist")
-    jobs = [(str(out), tag, files[start:start + ARTICLES_PER_JOB], json_bytes, html_bytes)
-            for tag, files in bundle_inputs(root) for start in range(0, len(files), ARTICLES_PER_JOB)]
+    inputs = bundle_inputs(root)
     workers = workers or int(os.environ.get("PIPELINE_JOBS") or os.cpu_count() or 1)
-    start = time.perf_counter()
+    began = time.perf_counter()
+    staged = stage_folders(out, [tag for tag, _ in inputs])  # out is new: every folder is made from nothing
+    jobs = [(str(out), staged, tag, files[start:start + ARTICLES_PER_JOB], json_bytes, html_bytes)
+            for tag, files in inputs for start in range(0, len(files), ARTICLES_PER_JOB)]
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             files = sum(pool.map(_job, *zip(*jobs)))
     else:
         files = sum(_job(*job) for job in jobs)
-    return {"seconds": round(time.perf_counter() - start, 3), "files": files}
+    publish_staged(out, staged)
+    return {"seconds": round(time.perf_counter() - began, 3), "files": files}

@@ -34,8 +34,9 @@ from pathlib import Path
 from pipeline.buildstate import (HASH, RACY_NS, BuildState, Kept, Stamps, bundle_key, code_digest,
                                  digest, file_stat, parse_cache, verified_stat)
 from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build_lock, dumps, file_record,
-                           files_intact, index_record_of, locales_section, manifest_chunks, ordered_tags, read_manifest,
-                           refuse_links, remove_empty_folders, stale_files, unfinished_manifest, write_index)
+                           files_intact, index_record_of, locales_section, manifest_chunks, ordered_tags,
+                           publish_staged, read_manifest, refuse_links, remove_empty_folders, remove_staged,
+                           stage_folders, stale_files, unfinished_manifest, write_index)
 from pipeline.errors import Problem
 from pipeline.locales import SOURCE_TAG, Locale, release_locale_data
 from pipeline.project import Project
@@ -107,6 +108,7 @@ class _Build:
     project: Project
     site: Site
     digest: str
+    staged: dict[str, str]  # folders of dist/ made from nothing, and where they are written (OutputDir)
 
 
 def _context(build: _Build, articles: list[tuple[str, str]]) -> tuple[Project, "PartialSources"]:
@@ -139,8 +141,7 @@ def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
     required = project.config.required_roles
     sources.keep_only(article_ids)  # the last job's articles, when they are this one's too
     articles = tuple(sources.article(a) for a in article_ids)
-    out = OutputDir(project.dist_dir)
-    dist_prefix = f"{project.dist_dir}{os.sep}"
+    out = OutputDir(project.dist_dir, staged=build.staged)
     problems: list[Problem] = []
     stamps: dict[str, bytes] = {}  # the PO files read, by path: the build's stamps of them
     if tag == SOURCE_TAG:
@@ -169,11 +170,10 @@ def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
                              required)
         json_path = f"{tag}/{article.id}.json"
         json_bytes = dumps(bundle)
-        out.write(json_path, json_bytes)
+        json_stat = out.write_stat(json_path, json_bytes)
         record.update(status=PUBLISHED, reasons=[], coverage=bundle["coverage"],
                       review_state=bundle["review"]["state"], files={"json": file_record(json_path, json_bytes)})
-        results.append({"record": record, "title": bundle["title"]["text"],
-                        "json_stat": file_stat(f"{dist_prefix}{json_path}")})
+        results.append({"record": record, "title": bundle["title"]["text"], "json_stat": json_stat})
     if tag != SOURCE_TAG:
         stamps = {gate.data.paths[domain]: stamp for domain, stamp in gate.data.stamps.items()}
     return results, out.written, problems, {"language": language_info(tag), "chain": fallback_chain(tag),
@@ -199,8 +199,8 @@ def _render_job(build: _Build, tag: str, article_ids: list[str], switchers: dict
 
     project, sources = _context(build, [])
     sources.keep_only(())  # a worker's last evaluate job's articles: pages need none
-    out = OutputDir(project.dist_dir)
-    prefix = f"{project.dist_dir}{os.sep}{tag}{os.sep}"
+    out = OutputDir(project.dist_dir, staged=build.staged)
+    prefix = f"{out.folder(tag)}{os.sep}"
     results = []
     for article_id in article_ids:
         tags = switchers[article_id]
@@ -208,9 +208,8 @@ def _render_job(build: _Build, tag: str, article_ids: list[str], switchers: dict
             bundle = orjson.loads(handle.read())  # what dumps wrote: 14 µs, json's 30
         html_path = f"{tag}/{article_id}.html"
         html_bytes = render_article(bundle, [language_info(t) for t in tags]).encode("utf-8")
-        out.write(html_path, html_bytes)
-        results.append({"article": article_id, "html": file_record(html_path, html_bytes),
-                        "html_stat": file_stat(f"{prefix}{article_id}.html")})
+        html_stat = out.write_stat(html_path, html_bytes)
+        results.append({"article": article_id, "html": file_record(html_path, html_bytes), "html_stat": html_stat})
     return results, out.written
 
 
@@ -420,6 +419,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     dist = project.dist_dir
     dist_prefix = str(dist) + os.sep
     building = [SOURCE_TAG, *(l.tag for l in locales)]
+    remove_staged(dist)  # what a killed build left
 
     def known_manifest() -> "_KnownManifest | None":
         if shard or "head" not in state.outputs or state.outputs.get("manifest") != file_stat(dist / MANIFEST):
@@ -523,7 +523,10 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     from pipeline.bundle.html import use_bytecode_cache
 
     use_bytecode_cache(cache_dir / "templates")
-    job_build = _Build(os.urandom(8).hex(), project, sources.site, sources.digest)
+    # The locales whose folder of dist/ this build makes from nothing (every one, in a cold
+    # build) are written into hidden folders, which take their names after round 2.
+    staged = stage_folders(dist, sorted(tag for tag in dirty if not os.path.lexists(dist_prefix + tag)))
+    job_build = _Build(os.urandom(8).hex(), project, sources.site, sources.digest, staged)
     _CONTEXT.update(token=job_build.token, project=project, sources=sources)  # for jobs run in this process
     pool = _Pool()
     kept_old: list[dict] = []
@@ -633,9 +636,13 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
             del found, pages
         rendered_tags = {tag for tag, _ in render}
         del render
+        publish_staged(dist, staged)
+        staged = {}
     finally:
         pool.close()
         _CONTEXT.clear()
+        if staged:  # the build failed: nothing of the new folders is published
+            remove_staged(dist)
 
     # The problems of what this build did not read again are the ones the last build found:
     # a warning is printed by every build until it is fixed, not only by the one that read it.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,15 @@ def test_manifest_is_written_last(root, monkeypatch):
         real(path, data, **options)
 
     monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", spy)
+    real_publish = pipeline.build.publish_staged
+
+    def publish(dist: Path, staged: dict[str, str]) -> None:
+        # A folder made from nothing is written hidden: its files appear when it takes its name.
+        for name, folder in sorted(staged.items()):
+            order.extend(f"{name}/{file}" for file in sorted(os.listdir(folder)))
+        real_publish(dist, staged)
+
+    monkeypatch.setattr(pipeline.build, "publish_staged", publish)
     build(Project.open(root))
     assert order[-1] == "manifest.json"
     assert order.count("manifest.json") == 1  # no earlier manifest: nothing to retract
@@ -196,6 +206,86 @@ def test_leftovers_of_a_killed_write_are_cleaned_up(root):
         path.write_bytes(b"half")
     build(Project.open(root))
     assert [p.exists() for p in leftovers] == [False, False]
+
+
+def staged_folders(dist: Path) -> list[str]:
+    return sorted(p.name for p in dist.iterdir() if p.name.startswith(pipeline.dist.STAGING))
+
+
+def test_a_folder_made_from_nothing_is_written_hidden_and_named_when_done(root, monkeypatch):
+    """A reader of dist/ never lists a locale's folder half-written: a cold build writes each
+    into a hidden folder, which takes its name once every file of it is written."""
+    seen = {}
+    real_publish = pipeline.build.publish_staged
+
+    def publish(dist: Path, staged: dict[str, str]) -> None:
+        seen.update(staged=sorted(staged), hidden=staged_folders(dist),
+                    listed=sorted(p.name for p in dist.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                    files={name: sorted(os.listdir(folder)) for name, folder in staged.items()})
+        real_publish(dist, staged)
+
+    monkeypatch.setattr(pipeline.build, "publish_staged", publish)
+    first = build(Project.open(root))
+    assert seen["staged"] == ["ar", "de", "en", "fr"]  # de's bundle is blocked: its folder stays empty
+    assert seen["hidden"] == [".building-ar", ".building-de", ".building-en", ".building-fr"]
+    assert seen["listed"] == []
+    assert seen["files"]["fr"] == ["discogram.html", "discogram.json"]
+    assert seen["files"]["de"] == []
+    dist = root / "dist"
+    assert staged_folders(dist) == []
+    assert sorted(p.name for p in dist.iterdir() if p.is_dir()) == ["ar", "en", "fr"]
+    assert sorted(first.written) == sorted(snapshot(dist))
+    assert manifest_mismatches(dist) == []
+    # The stats the build kept are the files' as named: the next build reads and writes nothing.
+    again = build(Project.open(root))
+    assert (again.written, again.removed) == ([], [])
+
+    # A folder that already exists is written in place, file by file, as before.
+    seen.clear()
+    set_translation(root, "fr", "discogram", NOT_REQUIRED, "Évaluer les disques")
+    (root / "dist/en").rename(root / "elsewhere")
+    third = build(Project.open(root))
+    assert seen["staged"] == ["en"]
+    assert sorted(third.written) == ["en/discogram.html", "en/discogram.json", "fr/discogram.html",
+                                     "fr/discogram.json", "manifest.json"]
+    assert snapshot(root / "dist/en") == snapshot(root / "elsewhere")
+    assert manifest_mismatches(dist) == []
+
+
+def test_a_build_that_fails_publishes_no_new_folder_and_the_next_clears_what_a_killed_one_left(root, monkeypatch):
+    build(Project.open(root))
+    before = snapshot(root / "dist")
+    (root / "dist/fr").rename(root / "fr-aside")  # fr's folder is made from nothing again
+
+    def failing(*job):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline.build, "_render_job", failing)
+    with pytest.raises(OSError):
+        build(Project.open(root))
+    assert staged_folders(root / "dist") == []
+    assert not (root / "dist/fr").exists()
+    monkeypatch.undo()
+
+    # What a build killed before publishing leaves (no clean-up runs then) goes with the next build.
+    leftover = root / "dist/.building-fr"
+    leftover.mkdir()
+    (leftover / "discogram.json").write_bytes(b"half")
+    build(Project.open(root))
+    assert staged_folders(root / "dist") == []
+    assert snapshot(root / "dist") == before
+    assert manifest_mismatches(root / "dist") == []
+
+
+def test_a_staged_folder_whose_name_was_taken_meanwhile_gives_its_files_one_by_one(tmp_path):
+    dist = tmp_path / "dist"
+    staged = pipeline.dist.stage_folders(dist, ["fr", "de"])
+    Path(staged["fr"], "a.json").write_bytes(b"new")
+    (dist / "fr").mkdir()
+    (dist / "fr/other.html").write_bytes(b"someone's")
+    pipeline.dist.publish_staged(dist, staged)
+    assert snapshot(dist) == {"fr/a.json": b"new", "fr/other.html": b"someone's"}
+    assert sorted(p.name for p in dist.iterdir()) == ["fr"]  # de: empty, gone
 
 
 def test_bad_input_leaves_dist_untouched_and_exits_2(root, cli):

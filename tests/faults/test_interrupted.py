@@ -6,7 +6,8 @@ be killed in the middle. Two kinds of kill, both with SIGKILL (no clean-up runs)
 
 - at a chosen moment in the run's writes: ``os.replace`` (the last step of every atomic
   write) kills its own process on its N-th call, so the run dies with a temporary file
-  written and not yet renamed. Deterministic.
+  written and not yet renamed; or ``os.rename``, with which a cold build gives each folder
+  of dist/ it wrote hidden its name. Deterministic.
 - after a delay: fractions of the time a whole run took on this machine. Where each kill
   lands varies from run to run; the properties hold wherever it lands, so nothing here
   flakes, and nothing asserts on time.
@@ -35,18 +36,18 @@ from pipeline.catalog import read_po
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "CI": "1"}
-# Runs `pipeline ARGS` in a process that SIGKILLs itself on the N-th os.replace.
-KILL_ON_REPLACE = """
+# Runs `pipeline ARGS` in a process that SIGKILLs itself on the N-th call of os.NAME.
+KILL_ON_CALL = """
 import os, signal, sys
-count, real = [0], os.replace
-def replace(*args, **kwargs):
+count, real = [0], getattr(os, sys.argv[1])
+def dying(*args, **kwargs):
     count[0] += 1
-    if count[0] == int(sys.argv[1]):
+    if count[0] == int(sys.argv[2]):
         os.kill(os.getpid(), signal.SIGKILL)
     return real(*args, **kwargs)
-os.replace = replace
+setattr(os, sys.argv[1], dying)
 from pipeline.cli import main
-main(sys.argv[2:])
+main(sys.argv[3:])
 """
 
 
@@ -77,8 +78,8 @@ def killed_after(root: Path, delay: float, *args: str) -> int:
     return code
 
 
-def killed_on_replace(root: Path, nth: int, *args: str) -> int:
-    done = subprocess.run([sys.executable, "-c", KILL_ON_REPLACE, str(nth), "--root", str(root), *args], cwd=REPO,
+def killed_on_replace(root: Path, nth: int, *args: str, name: str = "replace") -> int:
+    done = subprocess.run([sys.executable, "-c", KILL_ON_CALL, name, str(nth), "--root", str(root), *args], cwd=REPO,
                           env=ENV, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr
     return done.returncode
@@ -150,6 +151,31 @@ def test_a_build_killed_at_any_write_leaves_a_true_manifest(first: bool, root: P
         assert code in (-signal.SIGKILL, 0)
         assert_dist_is_true(root / "dist")
     assert_complete(root)
+
+
+def assert_folders_whole(dist: Path) -> None:
+    """Every folder of dist/ a reader lists holds all its bundles (30 articles, a JSON file and a
+    page each): a cold build gives a folder its name only once it is written."""
+    listed = {p.name: sorted(os.listdir(p)) for p in dist.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert {name: len(files) for name, files in listed.items()} == {name: 60 for name in listed}
+
+
+def test_a_cold_build_killed_anywhere_lists_no_half_written_folder(root: Path) -> None:
+    whole = timed(root, "build")
+    for nth in (1, 3):  # the first folder's rename, the third's: some folders named, others hidden
+        shutil.rmtree(root / "dist")
+        assert killed_on_replace(root, nth, "build", name="rename") == -signal.SIGKILL
+        assert_folders_whole(root / "dist")
+        folders = [p.name for p in (root / "dist").iterdir() if p.is_dir()]
+        hidden = [name for name in folders if name.startswith(".building-")]
+        assert (len(folders) - len(hidden), len(hidden)) == (nth - 1, 4 - (nth - 1))  # en and 3 locales
+    for fraction in (0.3, 0.6, 0.9):
+        shutil.rmtree(root / "dist")
+        killed_after(root, whole * fraction, "build")
+        assert_folders_whole(root / "dist")
+        assert_dist_is_true(root / "dist")
+    assert_complete(root)
+    assert [p.name for p in (root / "dist").iterdir() if p.name.startswith(".")] == []
 
 
 def test_a_build_killed_after_a_delay_leaves_a_true_manifest(root: Path) -> None:
