@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -11,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from fixtures.build.content import copy_source, set_translation, translated_root
 from pipeline.build import build
@@ -453,6 +456,54 @@ def test_the_text_filters_write_what_markup_format_writes(text, lang, fallback):
         assert filters["attrs"](t) == ""
         assert filters["text"](t) == escape(text)
     assert type(filters["attrs"](t)) is Markup and type(filters["text"](t)) is Markup
+
+
+class _Html:
+    """Something with its own markup, as markupsafe knows it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __html__(self) -> str:
+        return f"<i>{self.text}</i>"
+
+
+class _Str(str):
+    """A str of another type: escaped as markupsafe escapes it, through its __html__ if any."""
+
+    def __html__(self) -> str:
+        return f"<b>{self}</b>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.none(), st.booleans(),
+                 st.text().map(Markup), st.text().map(_Html),
+                 st.text().map(_Str)))
+def test_a_page_escapes_every_value_as_markupsafe_does(value):
+    """The environment writes a str, and the text filter escapes one, without markupsafe's Python
+    wrapper (``_escapers``): the same text as ``escape``, whatever the value."""
+    from markupsafe import escape
+
+    from pipeline.bundle.html import environment
+
+    env = environment()
+    assert env.output(value) == str(escape(value))
+    made = env.filters["text"]({"text": value, "lang": "fr", "fallback": False})
+    assert (made, type(made)) == (escape(value), Markup)
+
+
+def test_markupsafe_3_escapes_a_str_by_the_fast_path():
+    """The tripwire for ``_escapers``: on a markupsafe with ``_escape_inner`` (3.x), a str is
+    escaped by it; a release that dropped it would make pages slower, not wrong."""
+    import markupsafe
+
+    from pipeline.bundle.html import _escapers
+
+    escape, escaped, escape_str = _escapers()
+    if int(importlib.metadata.version("markupsafe").split(".")[0]) >= 3:
+        assert hasattr(markupsafe, "_escape_inner")
+        assert escaped is not escape and escape_str is markupsafe._escape_inner
+    assert escaped("<a & 'b'>") == escape("<a & 'b'>") == "&lt;a &amp; &#39;b&#39;&gt;"
 
 
 def test_autoescape_blocks_still_decide_what_is_escaped():

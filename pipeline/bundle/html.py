@@ -27,12 +27,39 @@ def use_bytecode_cache(folder: Path) -> None:
         BYTECODE_DIR.append(folder)
 
 
+def _escapers():
+    """markupsafe's ``escape`` for any value, and for a str: (``escape``, ``escaped``, ``escape_str``).
+
+    ``escaped(text)`` is ``escape(text)`` and ``escape_str(text)`` its str, for a str ``text``.
+    markupsafe 3 wraps its C loop (``_escape_inner``) in Python: ``escape`` checks for
+    ``__html__`` and makes its ``Markup`` through ``Markup.__new__``, which checks again, 0.5 us
+    of a call's 0.7, eighty times a page. For a str neither check can pass, and the ``Markup``
+    is made by ``str.__new__`` (``Markup.__new__`` adds nothing to it for a str). markupsafe 2,
+    whose ``escape`` is C, or a markupsafe without ``_escape_inner``, gets ``escape`` itself
+    (tests/test_html.py holds the two to each other for any text, and to the fast path on
+    markupsafe 3)."""
+    import markupsafe
+    from markupsafe import Markup, escape
+
+    inner = getattr(markupsafe, "_escape_inner", None)
+    if inner is None:
+        return escape, escape, escape
+    make = str.__new__
+
+    def escaped(text: str) -> Markup:
+        return make(Markup, inner(text))
+
+    return escape, escaped, inner
+
+
 @lru_cache(maxsize=1)
 def environment():
     """The Jinja2 environment, built once per process (templates compile once)."""
     from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
     from jinja2.compiler import CodeGenerator
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
+
+    escape, _, escape_str = _escapers()
 
     class Bytecode(FileSystemBytecodeCache):
         def get_cache_key(self, name: str, filename: str | None = None) -> str:
@@ -77,8 +104,12 @@ def environment():
         code_generator_class = OutputFirst
 
         @staticmethod
-        def output(value) -> Markup:
-            return value if type(value) is Markup else escape(value)
+        def output(value) -> str:
+            """What ``{{ value }}`` writes: a ``Markup`` as it is, anything else escaped (a str
+            as a str: it is only ever written out)."""
+            if type(value) is Markup:
+                return value
+            return escape_str(value) if type(value) is str else escape(value)
 
         def getattr(self, obj, attribute):
             if type(obj) is dict:
@@ -104,8 +135,9 @@ def environment():
 def _text_filters() -> dict:
     """The filters that render a text object ``{"text", "lang", "fallback"}``; a page has
     about a hundred. Made here so that markupsafe is imported once, not at every call."""
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
+    escape, escaped, _ = _escapers()  # escaped: escape for a str, without its Python checks
     nothing = Markup("")
     # A fallback's markup written out, its values escaped: Markup.format goes through
     # string.Formatter, 3 µs a call, twice for every text that falls back to English.
@@ -123,7 +155,10 @@ def _text_filters() -> dict:
 
     def text(t: dict):
         """A text object's content, escaped; a fallback's English isolated left-to-right."""
-        return Markup(f'<span dir="ltr">{escape(t["text"])}</span>') if t["fallback"] else escape(t["text"])
+        value = t["text"]
+        if t["fallback"]:
+            return Markup(f'<span dir="ltr">{escape(value)}</span>')
+        return escaped(value) if type(value) is str else escape(value)
 
     return {"attrs": attrs, "text": text}
 
