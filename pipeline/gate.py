@@ -125,35 +125,82 @@ def evaluate_bundle(
     findings: Mapping[str, Mapping[tuple[str, str], list[Finding]]],
     config: Config,
     approvals: Approvals = _no_approvals,
+    site_part: "_Part | None" = None,
 ) -> Verdict:
-    """The gate's verdict for ``article`` in ``data.locale``; ``findings`` are by domain, then key."""
+    """The gate's verdict for ``article`` in ``data.locale``; ``findings`` are by domain, then key.
+
+    ``site_part``: what :func:`_site_part` gave for the locale's site strings, the same for every
+    article (:class:`LocaleGate` computes it once)."""
     locale = data.locale.tag
     reasons: list[Reason] = []
-    texts: dict[tuple[str, str], Resolved] = {}
-    all_findings: list[Finding] = []
-    translated = 0
-    messages = bundle_messages(sources, article)
     domains = (article.id, SITE_DOMAIN)
-
     for domain in domains:
         error = data.errors.get(domain)
         if error is not None:
             reasons.append(Reason("malformed-po", f"cannot read the catalogue: {error.message}",
                                   error.path or data.paths[domain], error.line))
+    own = _evaluate_messages(sources, article.all_messages, article.id, data, findings, config, approvals)
+    if site_part is None or not site_part.apart_from(own):
+        site_part = _site_part(sources, data, findings, config, approvals, own.keys)
+    reasons.extend(own.reasons)
+    reasons.extend(site_part.reasons)
+    texts = own.texts
+    texts.update(site_part.texts)
+    translated = own.translated + site_part.translated
+    coverage = Coverage(len(own.keys) + len(site_part.keys), translated)
+    if coverage.percent < config.coverage_threshold:
+        reasons.append(Reason("coverage", f"only {coverage.percent}% of the article is translated "
+                              f"({coverage.fallback} of {coverage.total} messages would fall back to English); "
+                              f"the policy requires {config.coverage_threshold:g}%", data.paths[article.id]))
+    review_state = _review_state(data, domains, own.approved_all and site_part.approved_all, translated)
+    status = BLOCKED if reasons else PUBLISHED
+    return Verdict(article.id, locale, status, tuple(reasons), coverage, review_state, texts,
+                   (*own.findings, *site_part.findings))
 
+
+@dataclass
+class _Part:
+    """The gate's reading of some of a bundle's messages: the article's, or the site strings'."""
+
+    keys: set[tuple[str, str]]
+    reasons: list[Reason]
+    texts: dict[tuple[str, str], Resolved]
+    findings: list[Finding]
+    translated: int
+    approved_all: bool
+
+    def apart_from(self, other: "_Part") -> bool:
+        """Whether none of these messages is one of ``other``'s (a bundle shows a message once)."""
+        return self.keys.isdisjoint(other.keys)
+
+
+def _site_part(sources: Sources, data: LocaleCatalogs, findings, config: Config, approvals: Approvals,
+               shown: set[tuple[str, str]] = frozenset()) -> _Part:
+    """The site strings' part of a bundle's verdict, but those the article's messages show."""
+    messages = [m for m in sources.site.all_messages if m.key not in shown]
+    return _evaluate_messages(sources, messages, SITE_DOMAIN, data, findings, config, approvals)
+
+
+def _evaluate_messages(sources: Sources, messages, domain: str, data: LocaleCatalogs, findings, config: Config,
+                       approvals: Approvals) -> _Part:
+    """The gate's reading of ``messages``, all of ``domain``, each once (the first of a key)."""
+    locale = data.locale.tag
+    reasons: list[Reason] = []
+    texts: dict[tuple[str, str], Resolved] = {}
+    all_findings: list[Finding] = []
+    translated = 0
     approved_all = True
     required_roles = config.required_roles
-    # Each domain's path, catalogue, index and findings, looked up once, not for each message.
-    looked_up = {}
-    for domain in domains:
-        catalog = data.catalogs.get(domain)
-        looked_up[domain] = (data.paths[domain], catalog, catalog.index() if catalog is not None else {},
-                             findings.get(domain, {}))
+    # The domain's path, catalogue, index and findings, looked up once, not for each message.
+    catalog = data.catalogs.get(domain)
+    path, index, domain_findings = data.paths[domain], catalog.index() if catalog is not None else {}, \
+        findings.get(domain, {})
+    malformed = domain in data.errors
     for message in messages:
-        domain = message.domain
-        path, catalog, index, domain_findings = looked_up[domain]
-        required = message.role in required_roles
         key = message.key
+        if key in texts:
+            continue
+        required = message.role in required_roles
         entry = index.get(key)
         found = domain_findings.get(key)
         if found:
@@ -163,7 +210,7 @@ def evaluate_bundle(
             errors = ()
         section = message.section
         why = None
-        if domain in data.errors:
+        if malformed:
             why = "malformed-po"
         elif catalog is None:
             why = "untranslated"
@@ -217,14 +264,7 @@ def evaluate_bundle(
             approved_all = False
             texts[key] = _new_resolved(text=message.text, fallback=True, why=why)
 
-    coverage = Coverage(len(messages), translated)
-    if coverage.percent < config.coverage_threshold:
-        reasons.append(Reason("coverage", f"only {coverage.percent}% of the article is translated "
-                              f"({coverage.fallback} of {coverage.total} messages would fall back to English); "
-                              f"the policy requires {config.coverage_threshold:g}%", data.paths[article.id]))
-    review_state = _review_state(data, domains, approved_all, translated)
-    status = BLOCKED if reasons else PUBLISHED
-    return Verdict(article.id, locale, status, tuple(reasons), coverage, review_state, texts, tuple(all_findings))
+    return _Part(set(texts), reasons, texts, all_findings, translated, approved_all)
 
 
 def _review_state(data: LocaleCatalogs, domains: tuple[str, ...], approved_all: bool, translated: int) -> str:
@@ -325,6 +365,7 @@ class LocaleGate:
         self.data = data if data is not None else read_locale(project, locale, (SITE_DOMAIN,))
         self.policy = check_policy(project.config, self.data.locale)
         self.findings: dict[str, Mapping[tuple[str, str], list[Finding]]] = {}
+        self.site_part: _Part | None = None  # made at the first verdict, once the site's findings are
         # Files that, unreadable, leave a rule of the gate unchecked: a glossary always (its terms
         # guard the required sections), the review ledger where review is required.
         blockers = []
@@ -352,8 +393,10 @@ class LocaleGate:
     def verdict(self, article: Article) -> Verdict:
         self.findings_of(SITE_DOMAIN)
         self.findings_of(article.id)
+        if self.site_part is None:  # the site strings' part of every verdict: a fifth of a bundle's messages
+            self.site_part = _site_part(self.sources, self.data, self.findings, self.project.config, self.approvals)
         verdict = evaluate_bundle(self.sources, article, self.data, self.findings, self.project.config,
-                                  self.approvals)
+                                  self.approvals, self.site_part)
         if self.blockers:
             verdict = Verdict(verdict.article, verdict.locale, BLOCKED, verdict.reasons + self.blockers,
                               verdict.coverage, verdict.review_state, verdict.texts, verdict.findings)

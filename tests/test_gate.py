@@ -196,3 +196,57 @@ def test_blank_means_nothing_a_reader_can_see(text):
 
     reference = all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs", "Zl", "Zp", "Cc") for ch in text)
     assert _blank(text) == reference
+
+
+@pytest.mark.parametrize("site", ["translated", "fuzzy-disclaimer", "untranslated-label", "script-in-disclaimer"])
+def test_a_locale_gate_reads_the_site_strings_once_and_gives_each_article_the_verdict_it_would_alone(
+        source_root, monkeypatch, site):
+    """LocaleGate reads the site strings' part of a verdict (a fifth of a bundle's messages) once
+    a locale: every article's verdict, texts and findings in order included, is the one
+    evaluate_bundle gives it reading them itself."""
+    import pipeline.gate as gate
+    from pipeline.gate import LocaleGate, bundle_messages, evaluate_bundle
+    from pipeline.qa import read_domain
+
+    article = source_root / "source/articles/discogram.yaml"
+    (article.parent / "second.yaml").write_text(article.read_text(encoding="utf-8")
+                                                .replace("id: discogram", "id: second"), encoding="utf-8")
+    root = prepared(source_root, "fr")
+    fill(root, "fr", "second", translate=lambda e: None if e.msgid == RISK_ITEM else f"[xx] {e.msgid}",
+         fuzzy=lambda e: e.msgid.startswith("Purpose"))
+    if site == "fuzzy-disclaimer":
+        fill(root, "fr", "site", fuzzy=lambda e: e.msgid == "Medical Disclaimer")
+    elif site == "untranslated-label":
+        fill(root, "fr", "site", translate=lambda e: None if e.msgid == "Contents" else f"[xx] {e.msgid}")
+    elif site == "script-in-disclaimer":
+        fill(root, "fr", "site", translate=lambda e: f"<script>x</script> {e.msgid}" if e.msgid == DISCLAIMER_NEVER
+             else f"[xx] {e.msgid}")
+    project = Project.open(root)
+    sources = load_sources(root, project.config.required_roles)
+    made = []
+    real = gate._site_part
+    monkeypatch.setattr(gate, "_site_part", lambda *args: made.append(1) or real(*args))
+    report = evaluate_locale(project, sources, parse_locale("fr"))
+    assert len(made) == 1 and len(report.verdicts) == 2
+    monkeypatch.setattr(gate, "_site_part", real)
+    data_gate = LocaleGate(project, sources, None, False, locale=parse_locale("fr"))
+    for shared in report.verdicts:
+        article = sources.article(shared.article)
+        read_domain(project, data_gate.data, article.id)
+        alone = evaluate_bundle(sources, article, data_gate.data,
+                                {d: data_gate.findings_of(d) for d in ("site", article.id)}, project.config)
+        assert (shared.status, shared.reasons, shared.coverage, shared.review_state) == \
+            (alone.status, alone.reasons, alone.coverage, alone.review_state)
+        assert list(shared.texts.items()) == list(alone.texts.items())
+        assert shared.findings == alone.findings
+        # As the page shows them: the article's messages, then the site strings'.
+        order: dict[str, int] = {}
+        for message in bundle_messages(sources, article):
+            order.setdefault(message.section, len(order))
+        ranks = [order[r.section] for r in shared.reasons if r.section is not None]
+        assert ranks == sorted(ranks)
+    by_article = {v.article: v for v in report.verdicts}
+    assert by_article["second"].status == BLOCKED
+    assert [r.section for r in by_article["second"].reasons][-1] == ("disclaimer" if site in (
+        "fuzzy-disclaimer", "script-in-disclaimer") else "risks")
+    assert (by_article["discogram"].status == PUBLISHED) == (site in ("translated", "untranslated-label"))
