@@ -137,7 +137,7 @@ def parse_po(data: bytes, display: str) -> Catalog:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise CatalogError("file contains a NUL byte: it is not a PO file", path=display, line=line)
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): a copy of the file, to see its first character
         raise CatalogError("file is empty", path=display, line=1,
                            hint="restore it from version control or run 'pipeline init LOCALE --force'")
     check_charset(text[:4000], display)
@@ -206,10 +206,24 @@ def _parse_common(text: str, display: str) -> Catalog | None:
             metadata[key] = value.strip()
         elif key is not None:
             metadata[key] += "\n" + row.strip()
-    ordered = polib.POFile()
-    ordered.metadata = metadata
-    return Catalog(tuple(entries), tuple(ordered.ordered_metadata()), "\n".join(comment), FUZZY in header.flags,
-                   display)
+    return Catalog(tuple(entries), _ordered_metadata(metadata), "\n".join(comment), FUZZY in header.flags, display)
+
+
+def _ordered_metadata(metadata: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The header's fields in polib's order (``POFile.ordered_metadata``), the order found
+    once for each set of field names (every catalogue of a project has the same)."""
+    names = tuple(metadata)
+    order = _METADATA_ORDERS.get(names)
+    if order is None:
+        if len(_METADATA_ORDERS) >= 64:  # a project whose catalogues' headers differ: kept small
+            _METADATA_ORDERS.clear()
+        ordered = polib.POFile()
+        ordered.metadata = dict.fromkeys(names, "")
+        order = _METADATA_ORDERS[names] = tuple(name for name, _ in ordered.ordered_metadata())
+    return tuple((name, metadata[name]) for name in order)
+
+
+_METADATA_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 # A cold build reads 700,000 entries: Entry's frozen __init__ was a tenth of reading a file.

@@ -136,12 +136,8 @@ def parse_fast(text: str, make: Callable[..., T]) -> tuple[list[T], int] | None:
         if lines is None:
             return None
         read = [made(entry, make) for entry in lines], (lines[0].first_line if lines else 1)
-    seen = set()
-    for entry in read[0]:
-        key = (entry.msgctxt, entry.msgid)
-        if key in seen:
-            return None  # the careful path names both lines
-        seen.add(key)
+    if len({(entry.msgctxt, entry.msgid) for entry in read[0]}) != len(read[0]):
+        return None  # a duplicate: the careful path names both lines
     return read
 
 
@@ -198,11 +194,17 @@ def _parse_canonical(text: str, make: Callable[..., T]) -> tuple[list[T], int] |
                     return None
                 flags = tuple([flag.strip() for flag in flags.split(",")])
             after = found.end()
-            entries.append(make(msgid=_value(msgid), msgstr=_value(msgstr),
-                                msgctxt=None if msgctxt is None else _value(msgctxt),
-                                flags=flags or (), comment=comments, extracted=extracted,
-                                references=references or (), line=line + count("\n", start, found.start(6))))
-            line += count("\n", start, after)
+            # _value, written out for the usual string of one line without escapes: a call less
+            # for each of 2,100,000 strings in a cold build.
+            msgid = msgid[1:-1] if "\n" not in msgid and "\\" not in msgid else _value(msgid)
+            msgstr = msgstr[1:-1] if "\n" not in msgstr and "\\" not in msgstr else _value(msgstr)
+            if msgctxt is not None:
+                msgctxt = msgctxt[1:-1] if "\n" not in msgctxt and "\\" not in msgctxt else _value(msgctxt)
+            at = found.start(6)
+            msgid_line = line + count("\n", start, at)
+            entries.append(make(msgid=msgid, msgstr=msgstr, msgctxt=msgctxt, flags=flags or (), comment=comments,
+                                extracted=extracted, references=references or (), line=msgid_line))
+            line = msgid_line + count("\n", at, after)
             start = after
     except KeyError:
         return None
