@@ -148,8 +148,12 @@ def read_stamped(path: Path | str) -> tuple[bytes, bytes]:
 
 
 def content_hash(data: bytes) -> bytes:
-    """The hash of a file's bytes that its stamp begins with."""
-    return hashlib.blake2b(data, digest_size=STAMP_HASH).digest()
+    """The hash of a file's bytes that its stamp begins with: SHA-256's first 20 bytes.
+
+    SHA-256 rather than BLAKE2b: x86-64 and ARM processors of the last years compute it in
+    hardware (the SHA extensions, which OpenSSL uses), 6.9 against 12.7 us for a PO file of
+    12 KB on this project's machine, once for each of a cold build's 21,000 PO files."""
+    return hashlib.sha256(data).digest()[:STAMP_HASH]
 
 
 def read_with_stat(path: Path | str) -> tuple[bytes, os.stat_result]:
