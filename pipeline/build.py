@@ -530,6 +530,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     _CONTEXT.update(token=job_build.token, project=project, sources=sources)  # for jobs run in this process
     pool = _Pool()
     kept_old: list[dict] = []
+    made_whole: set[str] = set()  # folders of dist/ made from nothing and named whole: no stale file in them
     try:
         # Round 1: the gate and the JSON bundles of what changed, some articles of a locale a job.
         out.retract((tag, a) for tag, ids in evaluate for a in ids)
@@ -636,7 +637,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
             del found, pages
         rendered_tags = {tag for tag, _ in render}
         del render
-        publish_staged(dist, staged)
+        made_whole = publish_staged(dist, staged)
         staged = {}
     finally:
         pool.close()
@@ -691,7 +692,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         names = state.expected_files(folder) if folder in shared_of else set()
         return names | old_files.get(folder, set())
 
-    stale = stale_files(dist, expected, None if not shard else set(shared_of), skip=same_listing)
+    stale = stale_files(dist, expected, None if not shard else set(shared_of), skip=same_listing | made_whole)
     if stale:
         out.retract(sorted({(p.split("/")[0], p.split("/")[1].removesuffix(".json").removesuffix(".html"))
                             for p in stale if p.count("/") == 1}))

@@ -358,10 +358,12 @@ def stage_folders(dist: Path, names: Iterable[str]) -> dict[str, str]:
     return staged
 
 
-def publish_staged(dist: Path, staged: Mapping[str, str]) -> None:
+def publish_staged(dist: Path, staged: Mapping[str, str]) -> set[str]:
     """Give each staged folder its name in ``dist`` (an empty one goes: a locale whose bundles
     are all blocked has no folder). A folder of that name made since the build began (by hand:
-    builds hold the lock) gets the staged files one by one."""
+    builds hold the lock) gets the staged files one by one. The names of the folders renamed
+    whole, which hold only what this build wrote: no stale file to look for in them."""
+    whole = set()
     for name, path in sorted(staged.items()):
         final = os.path.join(dist, name)
         if not os.listdir(path):
@@ -369,11 +371,13 @@ def publish_staged(dist: Path, staged: Mapping[str, str]) -> None:
             continue
         try:
             os.rename(path, final)
+            whole.add(name)
         except OSError:
             os.makedirs(final, exist_ok=True)
             for child in sorted(os.listdir(path)):
                 os.replace(os.path.join(path, child), os.path.join(final, child))
             os.rmdir(path)
+    return whole
 
 
 def remove_staged(dist: Path) -> None:

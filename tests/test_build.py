@@ -137,11 +137,11 @@ def test_manifest_is_written_last(root, monkeypatch):
     monkeypatch.setattr(pipeline.dist, "atomic_write_bytes", spy)
     real_publish = pipeline.build.publish_staged
 
-    def publish(dist: Path, staged: dict[str, str]) -> None:
+    def publish(dist: Path, staged: dict[str, str]) -> set[str]:
         # A folder made from nothing is written hidden: its files appear when it takes its name.
         for name, folder in sorted(staged.items()):
             order.extend(f"{name}/{file}" for file in sorted(os.listdir(folder)))
-        real_publish(dist, staged)
+        return real_publish(dist, staged)
 
     monkeypatch.setattr(pipeline.build, "publish_staged", publish)
     build(Project.open(root))
@@ -218,11 +218,11 @@ def test_a_folder_made_from_nothing_is_written_hidden_and_named_when_done(root, 
     seen = {}
     real_publish = pipeline.build.publish_staged
 
-    def publish(dist: Path, staged: dict[str, str]) -> None:
+    def publish(dist: Path, staged: dict[str, str]) -> set[str]:
         seen.update(staged=sorted(staged), hidden=staged_folders(dist),
                     listed=sorted(p.name for p in dist.iterdir() if p.is_dir() and not p.name.startswith(".")),
                     files={name: sorted(os.listdir(folder)) for name, folder in staged.items()})
-        real_publish(dist, staged)
+        return real_publish(dist, staged)
 
     monkeypatch.setattr(pipeline.build, "publish_staged", publish)
     first = build(Project.open(root))
@@ -279,13 +279,15 @@ def test_a_build_that_fails_publishes_no_new_folder_and_the_next_clears_what_a_k
 
 def test_a_staged_folder_whose_name_was_taken_meanwhile_gives_its_files_one_by_one(tmp_path):
     dist = tmp_path / "dist"
-    staged = pipeline.dist.stage_folders(dist, ["fr", "de"])
+    staged = pipeline.dist.stage_folders(dist, ["fr", "de", "es"])
     Path(staged["fr"], "a.json").write_bytes(b"new")
+    Path(staged["es"], "b.json").write_bytes(b"new too")
     (dist / "fr").mkdir()
     (dist / "fr/other.html").write_bytes(b"someone's")
-    pipeline.dist.publish_staged(dist, staged)
-    assert snapshot(dist) == {"fr/a.json": b"new", "fr/other.html": b"someone's"}
-    assert sorted(p.name for p in dist.iterdir()) == ["fr"]  # de: empty, gone
+    # Only es's folder holds nothing but what the build wrote: the build need not list it for stale files.
+    assert pipeline.dist.publish_staged(dist, staged) == {"es"}
+    assert snapshot(dist) == {"es/b.json": b"new too", "fr/a.json": b"new", "fr/other.html": b"someone's"}
+    assert sorted(p.name for p in dist.iterdir()) == ["es", "fr"]  # de: empty, gone
 
 
 def test_bad_input_leaves_dist_untouched_and_exits_2(root, cli):
