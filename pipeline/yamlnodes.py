@@ -75,7 +75,9 @@ def _parse(text: str) -> tuple[Node | None, list[int]]:
         except (yaml.YAMLError, RecursionError):
             node = None
         else:
-            if node is not None and not _shares_nodes(node):
+            # A node is shared only through an alias of an anchor, and an anchor is written
+            # with '&': a document without one has none, and needs no walk to show it.
+            if node is not None and ("&" not in text or not _shares_nodes(node)):
                 return node, []
     loader = _Loader(text)
     try:
@@ -147,16 +149,16 @@ def _check_tree(root: Node, display: str, problems: list[Problem]) -> None:
                                     "an article needs only a few levels: sections, blocks, items"))
             return
         if isinstance(node, MappingNode):
-            keys: dict[str, int] = {}
+            keys: dict[str, Node] = {}
             for key, value in node.value:
                 if isinstance(key, ScalarNode):
                     if key.value in keys:
                         problems.append(Problem(
-                            f"duplicate key '{key.value}' (first defined on line {keys[key.value]})",
+                            f"duplicate key '{key.value}' (first defined on line {line_of(keys[key.value])})",
                             display, line_of(key), "YAML would silently keep only the last one; remove or rename one",
                         ))
                     else:
-                        keys[key.value] = line_of(key)
+                        keys[key.value] = key
             stack.extend((value, depth + 1) for _, value in reversed(node.value))
         elif isinstance(node, SequenceNode):
             stack.extend((item, depth + 1) for item in reversed(node.value))

@@ -205,6 +205,23 @@ def test_a_harmless_alias_is_refused_on_the_line_that_uses_it(tmp_path: Path) ->
         "YAML aliases (*name) are not allowed in source files", ARTICLE, 10, "write the text out in full"),)
 
 
+def test_an_ampersand_in_the_text_is_text_and_an_anchor_anywhere_is_looked_at(tmp_path: Path, monkeypatch) -> None:
+    """A node is shared only through an anchor, written with '&': a document without one skips
+    the walk that looks for shared nodes; one with an '&' anywhere, in text too, is walked."""
+    import pipeline.yamlnodes as yamlnodes
+
+    walked = []
+    real = yamlnodes._shares_nodes
+    monkeypatch.setattr(yamlnodes, "_shares_nodes", lambda node: walked.append(1) or real(node))
+    root = make_root(tmp_path / "root")
+    load_sources(root)
+    assert walked == []
+    article = root / ARTICLE
+    article.write_text(article.read_text().replace("title: Discogram Procedure", "title: Discogram Q&A"))
+    assert load_sources(root).articles[0].title.text == "Discogram Q&A"
+    assert walked == [1]
+
+
 def test_deep_nesting_is_an_error_not_a_traceback(tmp_path: Path, cli) -> None:
     root = make_root(tmp_path / "root")
     (root / ARTICLE).write_text("id: " + "[" * 3000 + "]" * 3000 + "\n")
