@@ -107,7 +107,7 @@ def measure(root: Path, passes: int = 5) -> list[dict]:
     from pipeline.bundle.html import render_article
     from pipeline.catalog import parse_po
     from pipeline.dist import dumps
-    from pipeline.gate import evaluate_bundle
+    from pipeline.gate import LocaleGate, evaluate_bundle
     from pipeline.project import Project
     from pipeline.qa import LocaleCatalogs, catalog_problems, check_domain, check_policy, read_locale
     from pipeline.source import load_project_sources
@@ -123,7 +123,11 @@ def measure(root: Path, passes: int = 5) -> list[dict]:
     texts = [data.decode("utf-8") for data in raw]
     findings = {domain: check_domain(sources, data, domain, config, policy, True)
                 for domain in (SITE_DOMAIN, *(a.id for a in articles))}
-    verdicts = [evaluate_bundle(sources, a, data, findings, config) for a in articles]
+    # The build's gate: the locale's site strings read once, each article's findings checked already.
+    gate = LocaleGate(project, sources, None, True, data)
+    gate.findings.update(findings)
+    verdicts = [gate.verdict(a) for a in articles]
+    assert verdicts == [evaluate_bundle(sources, a, data, findings, config) for a in articles]
     bundles = [make_bundle(sources, a, locale.tag, v, "0" * 64, config.required_roles)
                for a, v in zip(articles, verdicts)]
     written = [json.loads(dumps(b)) for b in bundles]  # the page is made from the JSON read back
@@ -146,8 +150,7 @@ def measure(root: Path, passes: int = 5) -> list[dict]:
         {"piece": "its warnings (edited msgids...)",
          "us": _cpu(lambda a: catalog_problems(project, sources, LocaleCatalogs(locale, {a.id: data.catalogs[a.id]},
                                                                                  paths=data.paths)), articles, passes)},
-        {"piece": "the gate's verdict", "us": _cpu(lambda a: evaluate_bundle(sources, a, data, findings, config),
-                                                   articles, passes)},
+        {"piece": "the gate's verdict", "us": _cpu(gate.verdict, articles, passes)},
         {"piece": "the bundle", "us": _cpu(lambda item: make_bundle(sources, item[0], locale.tag, item[1], "0" * 64,
                                                                     config.required_roles), by_article, passes)},
         {"piece": "its JSON", "us": _cpu(dumps, bundles, passes)},
