@@ -119,11 +119,14 @@ def change_every_bundle(root: Path, turn: int) -> None:
 
 
 def assert_dist_is_true(dist: Path) -> None:
-    """The manifest (if any) lists only files that are on disk as listed; every JSON file parses."""
+    """The manifest (if any) lists only files that are on disk as listed; every JSON file parses,
+    but in the hidden folders a killed first build writes locale folders in (``.building-<tag>``,
+    never listed, removed by the next build), whose files are written in place."""
     if (dist / "manifest.json").exists():
         assert manifest_mismatches(dist) == []
     for path in sorted(dist.rglob("*.json")):
-        json.loads(path.read_bytes())
+        if not path.relative_to(dist).parts[0].startswith(".building-"):
+            json.loads(path.read_bytes())
 
 
 def assert_complete(root: Path) -> None:
@@ -156,6 +159,8 @@ def test_a_build_killed_at_any_write_leaves_a_true_manifest(first: bool, root: P
 def assert_folders_whole(dist: Path) -> None:
     """Every folder of dist/ a reader lists holds all its bundles (30 articles, a JSON file and a
     page each): a cold build gives a folder its name only once it is written."""
+    if not dist.exists():  # killed before it made dist/
+        return
     listed = {p.name: sorted(os.listdir(p)) for p in dist.iterdir() if p.is_dir() and not p.name.startswith(".")}
     assert {name: len(files) for name, files in listed.items()} == {name: 60 for name in listed}
 
@@ -170,7 +175,7 @@ def test_a_cold_build_killed_anywhere_lists_no_half_written_folder(root: Path) -
         hidden = [name for name in folders if name.startswith(".building-")]
         assert (len(folders) - len(hidden), len(hidden)) == (nth - 1, 4 - (nth - 1))  # en and 3 locales
     for fraction in (0.3, 0.6, 0.9):
-        shutil.rmtree(root / "dist")
+        shutil.rmtree(root / "dist", ignore_errors=True)  # the last kill may have come before it was made
         killed_after(root, whole * fraction, "build")
         assert_folders_whole(root / "dist")
         assert_dist_is_true(root / "dist")
