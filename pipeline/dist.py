@@ -20,7 +20,7 @@ from orjson import OPT_APPEND_NEWLINE, OPT_SORT_KEYS
 from orjson import dumps as _orjson_dumps
 
 from pipeline import fsutil
-from pipeline.buildstate import digest
+from pipeline.buildstate import digest, file_stat
 from pipeline.bundle import SCHEMA_VERSION
 from pipeline.errors import InputError, Problem
 from pipeline.locales import SOURCE_TAG
@@ -214,10 +214,7 @@ class OutputDir:
         staged = self.staged.get(folder)
         if staged is None:
             self.write(relative, data)
-            try:
-                return fsutil.pack_stat(os.stat(os.path.join(self.dist, relative)), inode=False)
-            except OSError:
-                return None
+            return file_stat(os.path.join(self.dist, relative))
         fd = os.open(f"{staged}{os.sep}{name}", _NEW_FILE, 0o644)
         try:
             view = memoryview(data)
