@@ -8,7 +8,7 @@ to English and is counted; below the coverage threshold the bundle is blocked to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pipeline.checks import ERROR, Finding
@@ -141,13 +141,13 @@ def evaluate_bundle(
                                   error.path or data.paths[domain], error.line))
     own = _evaluate_messages(sources, article.all_messages, article.id, data, findings, config, approvals)
     if site_part is None or not site_part.apart_from(own):
-        site_part = _site_part(sources, data, findings, config, approvals, own.keys)
+        site_part = _site_part(sources, data, findings, config, approvals, own.texts.keys())
     reasons.extend(own.reasons)
     reasons.extend(site_part.reasons)
-    texts = own.texts
-    texts.update(site_part.texts)
     translated = own.translated + site_part.translated
-    coverage = Coverage(len(own.keys) + len(site_part.keys), translated)
+    coverage = Coverage(len(own.texts) + len(site_part.texts), translated)
+    texts = own.texts  # the article's own: made for this bundle
+    texts.update(site_part.texts)
     if coverage.percent < config.coverage_threshold:
         reasons.append(Reason("coverage", f"only {coverage.percent}% of the article is translated "
                               f"({coverage.fallback} of {coverage.total} messages would fall back to English); "
@@ -162,20 +162,19 @@ def evaluate_bundle(
 class _Part:
     """The gate's reading of some of a bundle's messages: the article's, or the site strings'."""
 
-    keys: set[tuple[str, str]]
     reasons: list[Reason]
-    texts: dict[tuple[str, str], Resolved]
+    texts: dict[tuple[str, str], Resolved]  # by key: each message read, once
     findings: list[Finding]
     translated: int
     approved_all: bool
 
     def apart_from(self, other: "_Part") -> bool:
         """Whether none of these messages is one of ``other``'s (a bundle shows a message once)."""
-        return self.keys.isdisjoint(other.keys)
+        return self.texts.keys().isdisjoint(other.texts)
 
 
 def _site_part(sources: Sources, data: LocaleCatalogs, findings, config: Config, approvals: Approvals,
-               shown: set[tuple[str, str]] = frozenset()) -> _Part:
+               shown: Collection[tuple[str, str]] = frozenset()) -> _Part:
     """The site strings' part of a bundle's verdict, but those the article's messages show."""
     messages = [m for m in sources.site.all_messages if m.key not in shown]
     return _evaluate_messages(sources, messages, SITE_DOMAIN, data, findings, config, approvals)
@@ -264,7 +263,7 @@ def _evaluate_messages(sources: Sources, messages, domain: str, data: LocaleCata
             approved_all = False
             texts[key] = _new_resolved(text=message.text, fallback=True, why=why)
 
-    return _Part(set(texts), reasons, texts, all_findings, translated, approved_all)
+    return _Part(reasons, texts, all_findings, translated, approved_all)
 
 
 def _review_state(data: LocaleCatalogs, domains: tuple[str, ...], approved_all: bool, translated: int) -> str:
