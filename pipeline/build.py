@@ -38,6 +38,7 @@ from pipeline.dist import (BLOCKED, INDEX, MANIFEST, PUBLISHED, OutputDir, build
                            publish_staged, read_manifest, refuse_links, remove_empty_folders, remove_staged,
                            stage_folders, stale_files, unfinished_manifest, write_index)
 from pipeline.errors import Problem
+from pipeline.fsutil import read_with_stat
 from pipeline.locales import SOURCE_TAG, Locale, release_locale_data
 from pipeline.project import Project
 from pipeline.source import SITE_DOMAIN, PartialSources, Site, load_site, validate_sources
@@ -204,8 +205,9 @@ def _render_job(build: _Build, tag: str, article_ids: list[str], switchers: dict
     results = []
     for article_id in article_ids:
         tags = switchers[article_id]
-        with open(f"{prefix}{article_id}.json", "rb") as handle:
-            bundle = orjson.loads(handle.read())  # what dumps wrote: 14 µs, json's 30
+        # What dumps wrote (orjson: 14 µs, json's 30), read without a file object (four system
+        # calls rather than nine).
+        bundle = orjson.loads(read_with_stat(f"{prefix}{article_id}.json")[0])
         html_path = f"{tag}/{article_id}.html"
         html_bytes = render_article(bundle, [language_info(t) for t in tags]).encode("utf-8")
         html_stat = out.write_stat(html_path, html_bytes)

@@ -121,8 +121,12 @@ class Project:
         """
         if os.path.islink(path):
             return not Path(path).resolve().is_relative_to(self._resolved(self.locales_dir))
-        # Not a link itself: where its folder leads decides (found once per folder, not once
-        # per file: a build reads 20,000 catalogues from 20 folders).
+        return self.outside_folder(path)
+
+    def outside_folder(self, path: Path | str) -> bool:
+        """True when the folder of ``path`` resolves outside ``locales/``: for a file that is
+        not a link itself, :meth:`outside_locales` (found once per folder, not once per
+        file: a build reads 20,000 catalogues from 20 folders)."""
         folder = os.path.dirname(path)
         outside = self._outside_folders.get(folder)
         if outside is None:

@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.catalog import Catalog, Entry, header_line, read_po_stamped
+from pipeline.catalog import Catalog, Entry, header_line, parse_po, read_po_stamped
 from pipeline.checks import ERROR, REGISTRY, Batch, Finding, Unit, plan_checks, run_checks, screened
 from pipeline.checks.length import MAX_TRANSLATION_CHARS, oversized
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError, PipelineError, Problem
 from pipeline.frozen import maker
+from pipeline.fsutil import READ_NO_LINK, read_stamped
 from pipeline.locales import Locale, parse_locale
 from pipeline.project import Project
 from pipeline.source import Message, Sources
@@ -122,6 +123,22 @@ def read_domain(project: Project, data: LocaleCatalogs, domain: str) -> None:
     its stamp); a file that does not exist leaves only its path."""
     path, display = project.po_location(data.locale, domain)
     data.paths[domain] = display
+    if not project.outside_folder(path):
+        # The usual file, in a folder of locales/: opened refusing a link (which the careful way
+        # below judges), with no stat and no link test before it (two system calls a file).
+        try:
+            read, stamp = read_stamped(path, READ_NO_LINK)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                return
+        else:
+            try:
+                data.catalogs[domain] = parse_po(read, display)
+            except CatalogError as exc:
+                data.errors[domain] = exc
+            else:
+                data.stamps[domain] = stamp
+            return
     try:
         os.stat(path)
     except OSError as exc:

@@ -250,6 +250,29 @@ def test_a_rebuild_reports_the_catalogue_problems_of_what_it_did_not_read_again(
     assert build(Project.open(root)).problems == warm
 
 
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 1001, 70_000])
+def test_a_file_is_read_whole_when_the_system_reads_it_in_pieces(tmp_path, monkeypatch, size):
+    """The reader stops at a short read only once the stat's size is reached, so a file
+    system that hands a file over in pieces (here: 1,000 bytes a read) still gives all of it;
+    a file on disk is read without the last read of nothing."""
+    import pipeline.fsutil
+
+    path = tmp_path / "file"
+    data = bytes(i % 251 for i in range(size))
+    path.write_bytes(data)
+    assert pipeline.fsutil.read_with_stat(path)[0] == data
+    reads = []
+    real = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real(fd, min(n, 1000)))
+    read, st = pipeline.fsutil.read_with_stat(path)
+    assert (read, st.st_size) == (data, size)
+    assert len(reads) == max(1, -(-size // 1000))  # no read of nothing after the last piece
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real(fd, n))
+    reads.clear()
+    assert pipeline.fsutil.read_with_stat(path)[0] == data
+    assert len(reads) == 1
+
+
 def test_a_cold_build_reads_each_po_file_once_and_keeps_its_stamp(root, monkeypatch):
     """The job that reads a PO file stamps it for the build state; the parent does not read
     it again to hash it. The next build still sees an edit."""
@@ -258,16 +281,17 @@ def test_a_cold_build_reads_each_po_file_once_and_keeps_its_stamp(root, monkeypa
     import pipeline.buildstate
     import pipeline.catalog
     import pipeline.fsutil
+    import pipeline.qa
 
     reads: Counter = Counter()
     real = pipeline.fsutil.read_stamped
 
-    def counted(path):
+    def counted(path, *flags):
         reads[Path(path).relative_to(root).as_posix()] += 1
-        return real(path)
+        return real(path, *flags)
 
-    monkeypatch.setattr(pipeline.fsutil, "read_stamped", counted)
-    monkeypatch.setattr(pipeline.catalog, "read_stamped", counted)
+    for module in (pipeline.fsutil, pipeline.catalog, pipeline.qa):
+        monkeypatch.setattr(module, "read_stamped", counted)
     monkeypatch.setattr(pipeline.buildstate, "RACY_NS", 0)  # trust stamps at once (the real margin is 2 s)
     build(Project.open(root))
     article_reads = {path: n for path, n in reads.items() if path.endswith("/discogram.po")}

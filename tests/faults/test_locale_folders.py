@@ -143,7 +143,7 @@ def test_a_catalogue_linked_from_outside_is_not_read(po_root: Path, tmp_path: Pa
     assert site.is_symlink() and secret.read_text(encoding="utf-8") == "root:x:0:0:root:/root:/bin/bash\n"
 
 
-def test_a_catalogue_folder_linked_from_outside_is_not_read(po_root: Path, tmp_path: Path) -> None:
+def test_a_catalogue_folder_linked_from_outside_is_not_read(po_root: Path, tmp_path: Path, monkeypatch) -> None:
     """Where a file leads is decided by the file when it is a link, else by its folder (found
     once a folder); by str or Path alike, and as the catalogue's reader sees it."""
     from pipeline.locales import Locale
@@ -156,6 +156,22 @@ def test_a_catalogue_folder_linked_from_outside_is_not_read(po_root: Path, tmp_p
     inside_link = site.with_name("linked.po")
     inside_link.symlink_to(site)  # a link that stays inside locales/ is read
     assert not project.outside_locales(str(inside_link))
+    # The usual file is opened refusing a link; a link is judged the careful way, and read the same.
+    read = LocaleCatalogs(Locale("fr"))
+    careful = []
+    real = Project.outside_locales
+    monkeypatch.setattr(Project, "outside_locales",
+                        lambda self, path: careful.append(os.path.basename(path)) or real(self, path))
+    for domain in ("site", "linked", "missing"):
+        read_domain(project, read, domain)
+    assert careful == ["linked.po"]
+    assert read.catalogs["linked"].entries == read.catalogs["site"].entries
+    assert read.stamps["linked"] == read.stamps["site"]  # the stamp is of the file read, not of the link
+    assert (sorted(read.catalogs), sorted(read.paths), read.errors) == (
+        ["linked", "site"], ["linked", "missing", "site"], {})
+    site.parent.joinpath("folder.po").mkdir()  # not a file: the careful way names the error
+    read_domain(project, read, "folder")
+    assert read.errors["folder"].message.startswith("cannot read file: ")
     outside = tmp_path / "elsewhere"
     shutil.copytree(site.parent, outside)
     moved = po_root / "locales/de/LC_MESSAGES"
