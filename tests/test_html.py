@@ -458,6 +458,59 @@ def test_the_text_filters_write_what_markup_format_writes(text, lang, fallback):
     assert type(filters["attrs"](t)) is Markup and type(filters["text"](t)) is Markup
 
 
+# The Jinja2 macro the ``blocks`` filter replaced, as it was (pipeline/bundle/templates/macros.html).
+_BLOCKS_MACRO = """{% macro blocks(items) -%}
+{% for b in items %}
+{% if b.type == "paragraph" -%}
+<p{{ b.text|attrs }}>{{ b.text|text }}</p>
+{%- elif b.type == "list" -%}
+<ul>
+{% for item in b["items"] %}<li{{ item|attrs }}>{{ item|text }}</li>
+{% endfor %}</ul>
+{%- elif b.type == "steps" -%}
+<ol>
+{% for item in b["items"] %}<li{{ item|attrs }}>{{ item|text }}</li>
+{% endfor %}</ol>
+{%- elif b.type == "definitions" -%}
+<dl>
+{% for item in b["items"] %}<dt{{ item.term|attrs }}>{{ item.term|text }}</dt>
+<dd{{ item.definition|attrs }}>{{ item.definition|text }}</dd>
+{% endfor %}</dl>
+{%- endif %}
+
+{% endfor %}
+{%- endmacro %}{{ blocks(items) }}"""
+
+_TEXTS = st.fixed_dictionaries({"text": st.text(), "lang": st.sampled_from(["en", "fr"]), "fallback": st.booleans()})
+_BLOCKS = st.lists(st.one_of(
+    st.fixed_dictionaries({"type": st.just("paragraph"), "text": _TEXTS}),
+    st.fixed_dictionaries({"type": st.sampled_from(["list", "steps"]), "items": st.lists(_TEXTS, max_size=4)}),
+    st.fixed_dictionaries({"type": st.just("definitions"),
+                           "items": st.lists(st.fixed_dictionaries({"term": _TEXTS, "definition": _TEXTS}),
+                                             max_size=3)}),
+    st.fixed_dictionaries({"type": st.text(max_size=3), "items": st.just([])}),
+), max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_BLOCKS)
+def test_the_blocks_filter_writes_what_the_macro_wrote(items):
+    """Pages write their blocks through a filter, not a Jinja2 macro (40% of a page): the same
+    markup, line breaks and escaping as the macro, for any blocks, in both environments."""
+    from jinja2 import Environment, StrictUndefined
+
+    from pipeline.bundle.html import environment
+
+    fast = environment()
+    stock = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True)
+    stock.filters.update(fast.filters)
+    expected = stock.from_string(_BLOCKS_MACRO).render(items=items)
+    made = fast.filters["blocks"](items)
+    assert (made, type(made)) == (expected, Markup)
+    assert fast.from_string("{{ items|blocks }}").render(items=items) == expected
+
+
 class _Html:
     """Something with its own markup, as markupsafe knows it."""
 
