@@ -495,7 +495,7 @@ _BLOCKS = st.lists(st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(_BLOCKS)
 def test_the_blocks_filter_writes_what_the_macro_wrote(items):
-    """Pages write their blocks through a filter, not a Jinja2 macro (40% of a page): the same
+    """Pages write their blocks through a filter, not a Jinja2 macro (a quarter of a page): the same
     markup, line breaks and escaping as the macro, for any blocks, in both environments."""
     from jinja2 import Environment, StrictUndefined
 
