@@ -261,9 +261,18 @@ class ParsedCache:
         if key in self._pending or key in self._open():
             self._used.add(key)
 
-    def __setitem__(self, key: str, article) -> None:
+    def __contains__(self, key: str) -> bool:
+        """Whether the cache holds an entry for ``key`` (without reading it)."""
         key = self._key(key)
-        blob = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+        return key in self._pending or key in self._open()
+
+    def __setitem__(self, key: str, article) -> None:
+        self.put_pickled(key, pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, key: str, blob: bytes) -> None:
+        """Keep an article already pickled (``pickle.HIGHEST_PROTOCOL``, as :meth:`__setitem__`
+        pickles one): by the worker that parsed it (pipeline.source.parse_articles)."""
+        key = self._key(key)
         try:
             if self._spill is None:
                 import tempfile

@@ -535,7 +535,8 @@ def load_project_sources(project) -> Sources:
 
 
 def validate_sources(root: Path, required_roles: frozenset[str], cache,
-                     validated: dict[str, tuple[str, str]] | None = None) -> tuple[Site, list[list[str]], str]:
+                     validated: dict[str, tuple[str, str]] | None = None,
+                     parse: "Parse | None" = None) -> tuple[Site, list[list[str]], str]:
     """:func:`load_sources` without holding the articles: each is validated (and put in
     ``cache``, from which the caller loads those it needs), then let go. Returns the site
     strings, each article's ``[id, path]`` sorted by id, and the digest of ``source/``.
@@ -547,9 +548,47 @@ def validate_sources(root: Path, required_roles: frozenset[str], cache,
     valid still (an article is checked against its own file and the required roles alone,
     which are part of the build's key for everything), and is neither loaded nor parsed:
     a rebuild after one of 1,000 articles changed unpickled the other 999 (0.1 to 0.15 s).
-    Its id still takes part in the check for duplicate ids."""
+    Its id still takes part in the check for duplicate ids.
+
+    ``parse``: how to parse the articles neither validated before nor in ``cache`` (a build
+    hands them to its workers, :data:`Parse`); one at a time here without it."""
     return _load(root, required_roles, cache, held=lambda article, key: [article.id, article.path],
-                 validated=validated)
+                 validated=validated, parse=parse)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedHead:
+    """What validating ``source/`` keeps of an article parsed in another process (its pickle
+    goes to the parse cache as it is): what the duplicate-id check and the caller's ``held``
+    read of an :class:`Article`."""
+
+    id: str
+    path: str
+    line: int
+    updated: dt.date
+
+
+# A parser of articles elsewhere (a build's workers): given the articles' (path, display)
+# and the required roles, each article's (display, problems, pickle or None, ParsedHead or
+# None) as :func:`parse_articles` makes them, in the order given; or None to parse them here.
+Parse = Callable[[list[tuple[str, str]], frozenset[str]], "Iterator[tuple] | None"]
+
+
+def parse_articles(items: list[tuple[str, str]], required_roles: frozenset[str]) -> list[tuple]:
+    """Parse and validate these article files (path, display), for :data:`Parse`: each one's
+    display, its problems, its article pickled as the parse cache keeps it (when it has no
+    problem) and its :class:`ParsedHead` (when it was read at all)."""
+    import pickle
+
+    made = []
+    for path, display in items:
+        problems: list[Problem] = []
+        article = _load_article(Path(path), display, required_roles, problems)
+        blob = (pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+                if article is not None and not problems else None)
+        head = ParsedHead(article.id, article.path, article.line, article.updated) if article is not None else None
+        made.append((display, problems, blob, head))
+    return made
 
 
 @dataclass(frozen=True, slots=True)
@@ -580,9 +619,12 @@ def load_scanned(root: Path, found: ArticleFile, required_roles: frozenset[str],
 
 
 def _load(root: Path, required_roles: frozenset[str], cache, held: Callable[[Article, str], object],
-          validated: dict[str, tuple[str, str]] | None = None) -> tuple[Site, list, str]:
+          validated: dict[str, tuple[str, str]] | None = None, parse: Parse | None = None
+          ) -> tuple[Site, list, str]:
     """Validate ``root/source``; each valid article is let go once ``held(article, key)``
-    (its :func:`article_key`) has made what the caller keeps of it, in the list returned."""
+    (its :func:`article_key`) has made what the caller keeps of it, in the list returned
+    (``held`` reads only an article's id, path, line and date: an article ``parse`` parsed
+    elsewhere is a :class:`ParsedHead`)."""
     problems: list[Problem] = []
     source_dir = root / "source"
     site_path = source_dir / "site.yaml"
@@ -605,6 +647,7 @@ def _load(root: Path, required_roles: frozenset[str], cache, held: Callable[[Art
             digest.update(b"source/site.yaml\0" + site_path.read_bytes() + b"\0")
         except OSError:
             pass  # reported by _load_site, which could not read it either
+    read: list[tuple[Path, str, str, str]] = []  # each file read: its path, display, hash and key
     for path in files:
         display = f"source/articles/{path.name}"
         try:
@@ -615,7 +658,26 @@ def _load(root: Path, required_roles: frozenset[str], cache, held: Callable[[Art
             continue
         digest.update(display.encode() + b"\0" + data + b"\0")
         hashed = content_hash(data)
-        key = _article_key(display, hashed, required_roles)
+        read.append((path, display, hashed, _article_key(display, hashed, required_roles)))
+    # The articles neither validated before nor in the cache, parsed by ``parse`` (a build's
+    # workers, while this process waits) where it takes them; in file order, below, they are
+    # taken as they come, and any other is parsed here.
+    parsed = None
+    if parse is not None:
+        todo = [(str(path), display) for path, display, hashed, key in read
+                if (validated or {}).get(display, ("",))[0] != hashed and (cache is None or key not in cache)]
+        parsed = parse(todo, required_roles) if todo else None
+    waiting: dict[str, tuple] = {}
+
+    def parsed_elsewhere(display: str) -> tuple | None:
+        while parsed is not None and display not in waiting:
+            made = next(parsed, None)
+            if made is None:
+                break
+            waiting[made[0]] = made[1:]
+        return waiting.pop(display, None)
+
+    for path, display, hashed, key in read:
         known = validated.get(display) if validated else None
         if known is not None and known[0] == hashed and known[1] not in seen:
             seen[known[1]] = display
@@ -624,7 +686,13 @@ def _load(root: Path, required_roles: frozenset[str], cache, held: Callable[[Art
                 cache.keep(key)  # not read here, but used: the pack keeps it
             continue
         article = cache.get(key) if cache is not None else None
-        if article is None:
+        made = parsed_elsewhere(display) if article is None else None
+        if made is not None:
+            found, blob, article = made
+            problems.extend(found)
+            if cache is not None and blob is not None:
+                cache.put_pickled(key, blob)
+        elif article is None:
             before = len(problems)
             article = _load_article(path, display, required_roles, problems)
             if cache is not None and article is not None and len(problems) == before:

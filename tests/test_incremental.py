@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import pipeline.build
 import pipeline.bundle.html as html
 from pipeline.build import build
 from pipeline.project import Project
@@ -797,3 +798,110 @@ def test_a_published_record_spelled_out_is_the_record_encoded(article, locale, s
     assert kept.record == expected and kept.html_path == html["path"]
     again = _kept((locale, article, *_columns(kept)))  # a row of the state, as the next build reads it
     assert again.encoded() == kept.encoded()
+
+
+def _articles(root: Path, ids: list[str]) -> str:
+    """Copies of the article under these ids; the article's text."""
+    data = (root / "source/articles/discogram.yaml").read_text(encoding="utf-8")
+    for article_id in ids:
+        (root / f"source/articles/{article_id}.yaml").write_text(
+            data.replace("id: discogram", f"id: {article_id}").replace("Purpose", f"Purpose {article_id}", 1),
+            encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Builds validate source/ in worker processes, two articles a job, however few they are."""
+    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(pipeline.build, "ARTICLES_PER_PARSE", 2)
+
+
+def test_articles_validated_in_the_workers_give_what_validating_them_here_gives(root, tmp_path, in_workers):
+    """A build parses the articles it must validate in its workers (pipeline.build._parse_in):
+    the same problems, sources, digest and parse cache as parsing them in this process."""
+    from pipeline import buildstate
+    from pipeline.build import _parse_in, _Pool
+    from pipeline.errors import SourceError
+    from pipeline.source import validate_sources
+
+    data = _articles(root, ["alpha", "beta", "gamma", "delta", "epsilon"])
+    roles = Project.open(root).config.required_roles
+    (root / "source/articles/beta.yaml").write_text(data.replace("id: discogram", "id: beta")
+                                                    .replace("updated:", "updated: 2025-02-30\nx:"), encoding="utf-8")
+    (root / "source/articles/gamma.yml").write_text(data.replace("id: discogram", "id: gamma"), encoding="utf-8")
+    (root / "source/articles/zeta.yaml").mkdir()  # a folder named like an article
+
+    def validated(parse_here: bool, cache_name: str):
+        cache = buildstate.ParsedCache(tmp_path / cache_name, "env")
+        pool = _Pool()
+        try:
+            return validate_sources(root, roles, cache, None, None if parse_here else _parse_in(pool, 2)), cache
+        finally:
+            pool.close()
+
+    failures = []
+    for parse_here in (True, False):
+        with pytest.raises(SourceError) as caught:
+            validated(parse_here, f"failed-{parse_here}.pack")
+        failures.append(caught.value.problems)
+    assert failures[0] == failures[1]
+    assert {p.path for p in failures[0]} == {"source/articles/beta.yaml", "source/articles/gamma.yml",
+                                             "source/articles/zeta.yaml"}
+
+    (root / "source/articles/beta.yaml").write_text(data.replace("id: discogram", "id: beta"), encoding="utf-8")
+    (root / "source/articles/gamma.yml").unlink()
+    (root / "source/articles/zeta.yaml").rmdir()
+    (here, here_cache), (there, there_cache) = validated(True, "here.pack"), validated(False, "there.pack")
+    assert here == there and len(here[1]) == 6
+    here_cache.flush()
+    there_cache.flush()
+    assert (tmp_path / "here.pack").read_bytes() == (tmp_path / "there.pack").read_bytes()
+
+
+def test_a_cold_build_validating_in_its_workers_writes_the_same_bytes(root, tmp_path, monkeypatch):
+    import shutil as sh
+
+    _articles(root, ["alpha", "beta", "gamma"])
+    copy = tmp_path / "copy"
+    sh.copytree(root, copy)
+    build(Project.open(root), jobs=1)  # everything in this process
+    parsed: list[int] = []
+    real = pipeline.build._parse_in
+
+    def counted(pool, jobs):
+        parse = real(pool, jobs)
+        return lambda items, roles: parsed.append(len(items)) or parse(items, roles)
+
+    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(pipeline.build, "ARTICLES_PER_PARSE", 2)
+    monkeypatch.setattr(pipeline.build, "_parse_in", counted)
+    build(Project.open(copy), jobs=2)
+    assert parsed == [3]  # the fixture's own article is in the parse cache already
+    files = {p.relative_to(root / "dist").as_posix(): p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
+    assert files == {p.relative_to(copy / "dist").as_posix(): p.read_bytes()
+                     for p in (copy / "dist").rglob("*") if p.is_file()}
+    assert ((root / ".pipeline-cache/parsed.pack").read_bytes()
+            == (copy / ".pipeline-cache/parsed.pack").read_bytes())
+
+
+def test_a_duplicate_id_found_by_the_workers_names_both_files(root, cli, in_workers, monkeypatch):
+    """As test_an_unchanged_article_whose_id_an_edited_one_takes_is_a_duplicate, the new file
+    parsed by the workers: the unchanged one, which was not among their articles, is read again
+    here to say where its id is."""
+    parsed: list[list[str]] = []
+    real = pipeline.build._parse_in
+    monkeypatch.setattr(pipeline.build, "_parse_in", lambda pool, jobs: (
+        lambda items, roles: parsed.append([display for _, display in items]) or real(pool, jobs)(items, roles)))
+    data = (root / "source/articles/discogram.yaml").read_text(encoding="utf-8")
+    (root / "source/articles/second.yml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
+    assert cli("build", root=root).exit_code == 0
+    before = mtimes(root / "dist")
+    (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
+    parsed.clear()
+    result = cli("build", root=root)
+    assert parsed == [["source/articles/second.yaml"]]
+    assert result.exit_code == 2
+    assert ("source/articles/second.yml:3: error: duplicate article id 'second' (also in "
+            "source/articles/second.yaml)") in result.stderr
+    assert mtimes(root / "dist") == before
