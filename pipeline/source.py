@@ -662,15 +662,20 @@ def _load(root: Path, required_roles: frozenset[str], cache, held: Callable[[Art
     # The articles neither validated before nor in the cache, parsed by ``parse`` (a build's
     # workers, while this process waits) where it takes them; in file order, below, they are
     # taken as they come, and any other is parsed here.
-    parsed = None
+    parsed, todo = None, []
     if parse is not None:
         todo = [(str(path), display) for path, display, hashed, key in read
                 if (validated or {}).get(display, ("",))[0] != hashed and (cache is None or key not in cache)]
         parsed = parse(todo, required_roles) if todo else None
+    given = {display for _, display in todo} if parsed is not None else set()
     waiting: dict[str, tuple] = {}
 
     def parsed_elsewhere(display: str) -> tuple | None:
-        while parsed is not None and display not in waiting:
+        """What ``parse`` made of this file, if it was given it (then in its turn: the results
+        before it, of files that took another way, wait here)."""
+        if display not in given:
+            return None
+        while display not in waiting:
             made = next(parsed, None)
             if made is None:
                 break
