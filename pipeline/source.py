@@ -671,8 +671,9 @@ def _load(root: Path, required_roles: frozenset[str], cache, held: Callable[[Art
     waiting: dict[str, tuple] = {}
 
     def parsed_elsewhere(display: str) -> tuple | None:
-        """What ``parse`` made of this file, if it was given it (then in its turn: the results
-        before it, of files that took another way, wait here)."""
+        """What ``parse`` made of this file, if it was given it. Its results come in the order
+        the files were given, the order they are asked for here; one that came sooner than
+        asked for would wait in ``waiting``."""
         if display not in given:
             return None
         while display not in waiting:

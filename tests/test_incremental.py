@@ -405,16 +405,21 @@ def test_a_rebuild_after_one_article_changed_reads_no_other_article(root, monkey
     assert "parsed source/articles/discogram.yaml" not in read and "source/articles/discogram.yaml" not in read
 
 
-def test_an_unchanged_article_whose_id_an_edited_one_takes_is_a_duplicate(root, cli):
+@pytest.mark.parametrize("workers", [False, True], ids=["parsed here", "parsed by the workers"])
+def test_an_unchanged_article_whose_id_an_edited_one_takes_is_a_duplicate(root, cli, parses, request, workers):
+    if workers:
+        request.getfixturevalue("in_workers")
     article = root / "source/articles/discogram.yaml"
     data = article.read_text(encoding="utf-8")
     (root / "source/articles/second.yml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
     assert cli("build", root=root).exit_code == 0
     before = mtimes(root / "dist")
     # A new file, sorted first, takes the id of one the last build validated, sorted after it:
-    # that one is read again to say where its id is.
+    # that one is read again (here, even where the workers parse the new one) to say where its id is.
     (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
+    parses.clear()
     result = cli("build", root=root)
+    assert parses == [(["source/articles/second.yaml"], workers)]
     assert result.exit_code == 2
     assert ("source/articles/second.yml:3: error: duplicate article id 'second' (also in "
             "source/articles/second.yaml)") in result.stderr
@@ -817,7 +822,29 @@ def in_workers(monkeypatch):
     monkeypatch.setattr(pipeline.build, "ARTICLES_PER_PARSE", 2)
 
 
-def test_articles_validated_in_the_workers_give_what_validating_them_here_gives(root, tmp_path, in_workers):
+@pytest.fixture
+def parses(monkeypatch) -> list[tuple[list[str], bool]]:
+    """Each parse of articles a build's validation asked for (pipeline.build._parse_in): the
+    articles, and whether the workers took them (else they were parsed in this process)."""
+    made: list[tuple[list[str], bool]] = []
+    real = pipeline.build._parse_in
+
+    def parse_in(pool, jobs):
+        parse = real(pool, jobs)
+
+        def recorded(items, roles):
+            result = parse(items, roles)
+            made.append(([display for _, display in items], result is not None))
+            return result
+
+        return recorded
+
+    monkeypatch.setattr(pipeline.build, "_parse_in", parse_in)
+    return made
+
+
+def test_articles_validated_in_the_workers_give_what_validating_them_here_gives(root, tmp_path, in_workers,
+                                                                                  parses):
     """A build parses the articles it must validate in its workers (pipeline.build._parse_in):
     the same problems, sources, digest and parse cache as parsing them in this process."""
     from pipeline import buildstate
@@ -857,51 +884,21 @@ def test_articles_validated_in_the_workers_give_what_validating_them_here_gives(
     here_cache.flush()
     there_cache.flush()
     assert (tmp_path / "here.pack").read_bytes() == (tmp_path / "there.pack").read_bytes()
+    assert [(len(displays), taken) for displays, taken in parses] == [(7, True), (6, True)]  # not the folder
 
 
-def test_a_cold_build_validating_in_its_workers_writes_the_same_bytes(root, tmp_path, monkeypatch):
+def test_a_cold_build_validating_in_its_workers_writes_the_same_bytes(root, tmp_path, in_workers, parses):
     import shutil as sh
 
     _articles(root, ["alpha", "beta", "gamma"])
     copy = tmp_path / "copy"
     sh.copytree(root, copy)
     build(Project.open(root), jobs=1)  # everything in this process
-    parsed: list[int] = []
-    real = pipeline.build._parse_in
-
-    def counted(pool, jobs):
-        parse = real(pool, jobs)
-        return lambda items, roles: parsed.append(len(items)) or parse(items, roles)
-
-    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(pipeline.build, "ARTICLES_PER_PARSE", 2)
-    monkeypatch.setattr(pipeline.build, "_parse_in", counted)
     build(Project.open(copy), jobs=2)
-    assert parsed == [3]  # the fixture's own article is in the parse cache already
+    added = ["source/articles/alpha.yaml", "source/articles/beta.yaml", "source/articles/gamma.yaml"]
+    assert parses == [(added, False), (added, True)]  # the fixture's own article is in the parse cache
     files = {p.relative_to(root / "dist").as_posix(): p.read_bytes() for p in (root / "dist").rglob("*") if p.is_file()}
     assert files == {p.relative_to(copy / "dist").as_posix(): p.read_bytes()
                      for p in (copy / "dist").rglob("*") if p.is_file()}
     assert ((root / ".pipeline-cache/parsed.pack").read_bytes()
             == (copy / ".pipeline-cache/parsed.pack").read_bytes())
-
-
-def test_a_duplicate_id_found_by_the_workers_names_both_files(root, cli, in_workers, monkeypatch):
-    """As test_an_unchanged_article_whose_id_an_edited_one_takes_is_a_duplicate, the new file
-    parsed by the workers: the unchanged one, which was not among their articles, is read again
-    here to say where its id is."""
-    parsed: list[list[str]] = []
-    real = pipeline.build._parse_in
-    monkeypatch.setattr(pipeline.build, "_parse_in", lambda pool, jobs: (
-        lambda items, roles: parsed.append([display for _, display in items]) or real(pool, jobs)(items, roles)))
-    data = (root / "source/articles/discogram.yaml").read_text(encoding="utf-8")
-    (root / "source/articles/second.yml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
-    assert cli("build", root=root).exit_code == 0
-    before = mtimes(root / "dist")
-    (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
-    parsed.clear()
-    result = cli("build", root=root)
-    assert parsed == [["source/articles/second.yaml"]]
-    assert result.exit_code == 2
-    assert ("source/articles/second.yml:3: error: duplicate article id 'second' (also in "
-            "source/articles/second.yaml)") in result.stderr
-    assert mtimes(root / "dist") == before
