@@ -50,18 +50,23 @@ def has_unusual(text: str) -> bool:
 # references, one flags line, then msgctxt, msgid and msgstr, each string on one line or
 # continued on the next ones, and blank lines after it. A quoted string is unrolled
 # ("[^"\\\n]*(?:\\.[^"\\\n]*)*"), which Python's engine matches several times faster than an
-# alternation per character.
-_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+# alternation per character. Every repetition is possessive (``*+``, Python 3.11): what one
+# part matched is never given back to the next, which no part of an entry needs (each
+# starts with a character the one before cannot end on), and the engine keeps no
+# backtracking points for it: a fifth fewer instructions a file. The first extracted
+# comment and the first references line are captured without their prefix, as nearly
+# every entry has exactly one of each.
+_QUOTED = r'"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"'
 _QUOTED_TOKEN = re.compile(_QUOTED)  # one string, as the line reader meets it
-_STRING = rf"{_QUOTED}(?:\n{_QUOTED})*"
+_STRING = rf"{_QUOTED}(?:\n{_QUOTED})*+"
 _CANONICAL = re.compile(
-    r"((?:#(?: [^\n]*)?\n)*)"  # 1: translator comments ('#' alone, or '# ' and text)
-    r"((?:#\. [^\n]*\n)*)"  # 2: extracted comments
-    r"((?:#: [^\n]*\n)*)"  # 3: references
-    r"(?:#, ([^\n]*)\n)?"  # 4: flags
-    rf"(?:msgctxt ({_STRING})\n)?"  # 5
-    rf"msgid ({_STRING})\n"  # 6
-    rf"msgstr ({_STRING})(?:\n+|\Z)"  # 7
+    r"((?:#(?: [^\n]*+)?\n)*+)"  # 1: translator comments ('#' alone, or '# ' and text)
+    r"(?:#\. ([^\n]*+)\n((?:#\. [^\n]*+\n)*+))?"  # 2: the first extracted comment's text, 3: the other lines
+    r"(?:#: ([^\n]*+)\n((?:#: [^\n]*+\n)*+))?"  # 4: the first references line's text, 5: the other lines
+    r"(?:#, ([^\n]*+)\n)?"  # 6: flags
+    rf"(?:msgctxt ({_STRING})\n)?"  # 7
+    rf"msgid ({_STRING})\n"  # 8
+    rf"msgstr ({_STRING})(?:\n++|\Z)"  # 9
 )
 _ESCAPE = re.compile(r"\\(.)")
 
@@ -162,37 +167,42 @@ def _parse_canonical(text: str, make: Callable[..., T]) -> tuple[list[T], int] |
         for found in _CANONICAL.finditer(text, start):
             if found.start() != start:
                 return None
-            comments, extracted, references, flags, msgctxt, msgid, msgstr = found.groups()
+            (comments, extracted, more_extracted, references, more_references, flags, msgctxt, msgid,
+             msgstr) = found.groups()
             # Each line as the line reader sees it: stripped, then its prefix cut off.
             if comments:
                 comments = polib_join([row.strip()[2:] for row in comments[:-1].split("\n")])
-            if extracted:
-                if "\n" in extracted[:-1]:
-                    rows = [row.strip()[3:] for row in extracted[:-1].split("\n")]
+            if extracted is not None:
+                if more_extracted:
+                    rows = [extracted.rstrip(), *(row.strip()[3:] for row in more_extracted[:-1].split("\n"))]
                     if not all(rows):
                         return None
                     extracted = polib_join(rows)
-                else:  # one line, the usual: it starts with '#', so only its end is stripped
-                    extracted = extracted[:-1].rstrip()[3:]
+                else:  # one line, the usual
+                    extracted = extracted.rstrip()
                     if not extracted:
                         return None
-            if references:
-                if "\n" in references[:-1]:  # each of several lines must name a path
-                    paths = []
-                    for row in references[:-1].split("\n"):
+            else:
+                extracted = ""
+            if references is not None:
+                paths = references.split()  # each line must name a path
+                if not paths:
+                    return None
+                if more_references:
+                    for row in more_references[:-1].split("\n"):
                         row_paths = row[3:].split()
                         if not row_paths:
                             return None
                         paths.extend(row_paths)
-                else:
-                    paths = references[3:-1].split()
-                    if not paths:
-                        return None
                 references = tuple(paths)
+            else:
+                references = ()
             if flags is not None:
                 if not flags.strip():
                     return None
                 flags = tuple([flag.strip() for flag in flags.split(",")])
+            else:
+                flags = ()
             after = found.end()
             # _value, written out for the usual string of one line without escapes: a call less
             # for each of 2,100,000 strings in a cold build.
@@ -200,10 +210,10 @@ def _parse_canonical(text: str, make: Callable[..., T]) -> tuple[list[T], int] |
             msgstr = msgstr[1:-1] if "\n" not in msgstr and "\\" not in msgstr else _value(msgstr)
             if msgctxt is not None:
                 msgctxt = msgctxt[1:-1] if "\n" not in msgctxt and "\\" not in msgctxt else _value(msgctxt)
-            at = found.start(6)
+            at = found.start(8)
             msgid_line = line + count("\n", start, at)
-            entries.append(make(msgid=msgid, msgstr=msgstr, msgctxt=msgctxt, flags=flags or (), comment=comments,
-                                extracted=extracted, references=references or (), line=msgid_line))
+            entries.append(make(msgid=msgid, msgstr=msgstr, msgctxt=msgctxt, flags=flags, comment=comments,
+                                extracted=extracted, references=references, line=msgid_line))
             line = msgid_line + count("\n", at, after)
             start = after
     except KeyError:

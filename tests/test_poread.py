@@ -195,6 +195,9 @@ def test_the_two_fast_readers_agree_on_damaged_files(edits):
     'msgid "a"\nmsgstr "b\\q"\n',  # an escape the careful path judges
     '#: a.yaml:1 b.yaml:2\n#: c.yaml:3\nmsgid "a"\nmsgstr "b"\n',  # references on two lines
     '#: a.yaml:1\n#: \nmsgid "a"\nmsgstr "b"\n',  # a references line naming nothing
+    '#:  \n#: a.yaml:1\nmsgid "a"\nmsgstr "b"\n',  # the first references line naming nothing
+    '#.  first \n#.   second  \nmsgid "a"\nmsgstr "b"\n',  # extracted lines: leading spaces are the text's
+    '#. a\n#.  \nmsgid "a"\nmsgstr "b"\n',  # an extracted line that says nothing, after one that does
 ])
 def test_the_two_fast_readers_agree_on_edge_cases(text):
     _agree(text)
