@@ -13,7 +13,10 @@ The output directory is always right:
 
 Rebuilds are incremental (:mod:`pipeline.buildstate`): a bundle is evaluated again only
 when something it is made of changed, and a page is rendered again only when its bundle
-or its language switcher did. Large builds spread the locales over worker processes.
+or its language switcher did. Large builds spread the work over worker processes: a
+rebuild in two rounds (the bundles, then the pages whose bundle or switcher changed, from
+the JSON written), a build that makes every bundle (a cold one) in one, each job making
+some articles in every locale and their pages (:func:`_whole_job`).
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ PARALLEL_MIN = 200
 # site.po, glossary and ledger again, a few milliseconds) and more, smaller jobs share the
 # work out more evenly.
 ARTICLES_PER_JOB = 100
+# A job of a build that makes every bundle (_whole_job) takes some articles in every locale:
+# about this many bundles (at 1,000 x 20, nine articles; 112 jobs).
+BUNDLES_PER_WHOLE_JOB = 200
+WHOLE_JOBS = True  # False: the two rounds, always (the tests compare the two ways)
 
 
 @dataclass
@@ -133,13 +140,11 @@ def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
     where the locale's CLDR data is loaded anyway, rather than in the parent, which would
     load every locale's (a megabyte each) and the language names of langcodes (24 MB) for
     the manifest; and the stamps of the PO files read, which the parent need not hash."""
-    from pipeline.bundle import fallback_chain, language_info, make_bundle
-    from pipeline.gate import LocaleGate
+    from pipeline.bundle import fallback_chain, language_info
 
     project, sources = _context(build, articles)
     article_ids = [article_id for article_id, _ in articles]
     site_bytes = (project.root / sources.site.path).read_bytes()
-    required = project.config.required_roles
     sources.keep_only(article_ids)  # the last job's articles, when they are this one's too
     articles = tuple(sources.article(a) for a in article_ids)
     out = OutputDir(project.dist_dir, staged=build.staged)
@@ -148,37 +153,140 @@ def _evaluate_job(build: _Build, tag: str, articles: list[tuple[str, str]]
     if tag == SOURCE_TAG:
         verdicts = ((article, None, ()) for article in articles)
     else:
-        locale = Locale(tag)
-        approvals = None  # the gate's default: nothing approved
-        if os.path.lexists(project.locale_dir(locale) / "reviews.yaml"):  # no ledger: no approvals, and
-            from pipeline.review import approvals_for  # no need to import the review package (20 ms)
-
-            approvals = approvals_for(project, locale)
-        gate = LocaleGate(project, sources, approvals, errors_only=True, locale=locale)
-        problems.extend(gate.problems())
+        gate, locale_problems = _gate(project, sources, tag)
+        problems.extend(locale_problems)
         # An article at a time: its catalogue, findings and texts go before the next is read.
         verdicts = gate.stream(articles)
     results = []
     for article, verdict, found in verdicts:
         problems.extend(found)
-        record = {"article": article.id, "locale": tag}
-        if verdict is not None and not verdict.published:
-            record.update(status=BLOCKED, reasons=[r.to_json() for r in verdict.reasons],
-                          coverage=verdict.coverage.to_json(), review_state=verdict.review_state, files={})
-            results.append({"record": record, "title": None, "json_stat": None})
-            continue
-        bundle = make_bundle(sources, article, tag, verdict, _source_sha256(sources, article.id, site_bytes),
-                             required)
-        json_path = f"{tag}/{article.id}.json"
-        json_bytes = dumps(bundle)
-        json_stat = out.write_stat(json_path, json_bytes)
-        record.update(status=PUBLISHED, reasons=[], coverage=bundle["coverage"],
-                      review_state=bundle["review"]["state"], files={"json": file_record(json_path, json_bytes)})
-        results.append({"record": record, "title": bundle["title"]["text"], "json_stat": json_stat})
+        results.append(_bundle(project, sources, out, article, tag, verdict, site_bytes)[0])
     if tag != SOURCE_TAG:
         stamps = {gate.data.paths[domain]: stamp for domain, stamp in gate.data.stamps.items()}
     return results, out.written, problems, {"language": language_info(tag), "chain": fallback_chain(tag),
                                             "stamps": stamps}
+
+
+def _gate(project: Project, sources: "PartialSources", tag: str):
+    """The gate of one locale (its site strings, glossary, ledger and checks' policy read),
+    and the warnings about those files."""
+    from pipeline.gate import LocaleGate
+
+    locale = Locale(tag)
+    approvals = None  # the gate's default: nothing approved
+    if os.path.lexists(project.locale_dir(locale) / "reviews.yaml"):  # no ledger: no approvals, and
+        from pipeline.review import approvals_for  # no need to import the review package (20 ms)
+
+        approvals = approvals_for(project, locale)
+    gate = LocaleGate(project, sources, approvals, errors_only=True, locale=locale)
+    return gate, gate.problems()
+
+
+def _bundle(project: Project, sources: "PartialSources", out: OutputDir, article, tag: str, verdict,
+            site_bytes: bytes) -> tuple[dict, dict | None]:
+    """One bundle's result for the build (its record, title and JSON file's stat), its JSON
+    written when it is published; and the bundle itself (None when blocked)."""
+    from pipeline.bundle import make_bundle
+
+    record = {"article": article.id, "locale": tag}
+    if verdict is not None and not verdict.published:
+        record.update(status=BLOCKED, reasons=[r.to_json() for r in verdict.reasons],
+                      coverage=verdict.coverage.to_json(), review_state=verdict.review_state, files={})
+        return {"record": record, "title": None, "json_stat": None}, None
+    bundle = make_bundle(sources, article, tag, verdict, _source_sha256(sources, article.id, site_bytes),
+                         project.config.required_roles)
+    json_path = f"{tag}/{article.id}.json"
+    json_bytes = dumps(bundle)
+    json_stat = out.write_stat(json_path, json_bytes)
+    record.update(status=PUBLISHED, reasons=[], coverage=bundle["coverage"],
+                  review_state=bundle["review"]["state"], files={"json": file_record(json_path, json_bytes)})
+    return {"record": record, "title": bundle["title"]["text"], "json_stat": json_stat}, bundle
+
+
+def _whole_job(build: _Build, articles: list[tuple[str, str]], tags: list[str]
+               ) -> tuple[list[tuple[str, list[dict], list[Problem], dict, list[dict]]], list[str]]:
+    """Both rounds at once, for a build that makes every bundle of every locale (a cold one):
+    some articles in every locale, a locale at a time (its gate's data warm), then each
+    article's pages, whose language switcher (the locales that published it) is then known.
+    No bundle is read back for its page, and the build keeps each bundle's row once. A job
+    holds its bundles until its pages are made: about BUNDLES_PER_WHOLE_JOB, whatever the
+    number of locales.
+
+    For each locale in ``tags``' order: what :func:`_evaluate_job` returns of it (results,
+    problems, facts) and its pages (what :func:`_render_job` returns); and the paths written.
+    A worker keeps each locale's gate for its next jobs of the same build (:func:`_kept_gate`):
+    a job of every locale would otherwise read every locale's site strings, glossary and
+    ledger again."""
+    from pipeline.bundle import fallback_chain, language_info
+    from pipeline.bundle.html import render_article
+
+    project, sources = _context(build, articles)
+    article_ids = [article_id for article_id, _ in articles]
+    site_bytes = (project.root / sources.site.path).read_bytes()
+    sources.keep_only(article_ids)
+    out = OutputDir(project.dist_dir, staged=build.staged)
+    gates = {tag: _kept_gate(project, sources, tag) for tag in tags if tag != SOURCE_TAG}
+    found: dict[str, list[dict]] = {tag: [] for tag in tags}
+    problems: dict[str, list[Problem]] = {tag: list(gates[tag][1]) if tag in gates else [] for tag in tags}
+    stamps: dict[str, dict[str, bytes]] = {tag: {} for tag in tags}
+    pages: dict[str, list[dict]] = {tag: [] for tag in tags}
+    articles = [sources.article(article_id) for article_id in article_ids]
+    made: dict[str, list[tuple[str, dict]]] = {article_id: [] for article_id in article_ids}
+    for tag in tags:  # a locale at a time, its gate's data warm in the caches
+        if tag == SOURCE_TAG:
+            verdicts = ((article, None, ()) for article in articles)
+        else:
+            gate = gates[tag][0]
+            verdicts = gate.stream(articles)  # each catalogue read when its turn comes, and let go after
+        for article, verdict, article_problems in verdicts:
+            problems[tag].extend(article_problems)
+            result, bundle = _bundle(project, sources, out, article, tag, verdict, site_bytes)
+            found[tag].append(result)
+            if bundle is not None:
+                made[article.id].append((tag, bundle))
+        if tag != SOURCE_TAG:  # the stamps of the articles' PO files (a kept gate's data holds only the site's)
+            data = gate.data
+            for article_id in article_ids:
+                path, stamp = data.paths.pop(article_id, None), data.stamps.pop(article_id, None)
+                if stamp is not None:
+                    stamps[tag][path] = stamp
+            release_locale_data()  # one locale's CLDR data at a time (_kept_gate)
+    for article_id in article_ids:  # each article's pages, now that its switcher is known
+        published = made.pop(article_id)
+        languages = [language_info(tag) for tag in ordered_tags([tag for tag, _ in published])]
+        for tag, bundle in published:
+            html_path = f"{tag}/{article_id}.html"
+            html_bytes = render_article(bundle, languages).encode("utf-8")
+            html_stat = out.write_stat(html_path, html_bytes)
+            pages[tag].append({"article": article_id, "html": file_record(html_path, html_bytes),
+                               "html_stat": html_stat})
+        del published
+    for tag, (gate, _) in gates.items():
+        data = gate.data
+        stamps[tag].update((data.paths[domain], stamp) for domain, stamp in data.stamps.items())
+    return [(tag, found[tag], problems[tag], {"language": language_info(tag), "chain": fallback_chain(tag),
+                                             "stamps": stamps[tag]}, pages[tag]) for tag in tags], out.written
+
+
+def _kept_gate(project: Project, sources: "PartialSources", tag: str):
+    """:func:`_gate`, made at a worker's first job in the locale and kept for its next jobs of
+    the same build (in _CONTEXT, which a new build clears). What every bundle and page needs of
+    the locale's CLDR data is read here once (its language facts and long dates' stand-in, a
+    few kilobytes, kept) and the data let go: a whole job lets go of the data a locale's
+    bundles loaded after each locale (the checks' facts of a locale, kept once read; a number
+    written as the locale writes it, for a finding's message), so that it holds one locale's
+    at a time, as a job of one locale does."""
+    gates = _CONTEXT.setdefault("gates", {})
+    kept = gates.get(tag)
+    if kept is None:
+        from pipeline.bundle import date_locale, fallback_chain, language_info
+
+        kept = gates[tag] = _gate(project, sources, tag)
+        language_info(tag)
+        fallback_chain(tag)
+        date_locale(tag)
+        release_locale_data()
+    return kept
 
 
 def _source_sha256(sources: "PartialSources", article_id: str, site_bytes: bytes) -> str:
@@ -534,13 +642,21 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
 
     dirty_count = sum(len(v) for v in dirty.values())
     workers = _workers(jobs, dirty_count)
+    # Every bundle of every locale to make (a cold build, or one after source/site.yaml
+    # changed): both rounds at once, some articles in every locale a job (_whole_job), when
+    # the articles are enough for two such jobs a worker (fewer would leave a worker idle).
+    whole = (WHOLE_JOBS and not shard and len(article_ids) >= 2 * workers and set(dirty) == set(building)
+             and all(len(dirty[tag]) == len(article_ids) for tag in building))
     # Jobs by slice of articles, then locale: a worker takes the same articles in several
     # locales in a row, and loads them from the parse cache once (see _evaluate_job).
-    evaluate = [(tag, ids[start:start + ARTICLES_PER_JOB])
-                for start, tag, ids in sorted((start, tag, ids) for tag, ids in dirty.items()
-                                              for start in range(0, len(ids), ARTICLES_PER_JOB))]
+    evaluate = [] if whole else [(tag, ids[start:start + ARTICLES_PER_JOB])
+                                 for start, tag, ids in sorted((start, tag, ids) for tag, ids in dirty.items()
+                                                               for start in range(0, len(ids), ARTICLES_PER_JOB))]
+    # At least four jobs a worker where the articles allow, so that both share the work.
+    per_job = max(1, min(BUNDLES_PER_WHOLE_JOB // len(building), -(-len(article_ids) // (4 * workers))))
+    slices = [article_ids[start:start + per_job] for start in range(0, len(article_ids), per_job)] if whole else []
     paths = dict(articles)
-    jobs_total = [len(evaluate), 0]
+    jobs_total = [len(evaluate) + len(slices), 0]
     done = [0]
 
     def tick() -> None:
@@ -563,15 +679,18 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     try:
         # Round 1: the gate and the JSON bundles of what changed, some articles of a locale a job.
         out.retract((tag, a) for tag, ids in evaluate for a in ids)
+        out.retract((tag, a) for ids in slices for a in ids for tag in building)
         # What is wrong in the catalogues read (edited msgids, Plural-Forms, the glossary): each
         # problem belongs to a bundle (its PO file) or to its locale (site.po, glossary, ledger).
         # Only owners with a problem are listed: the others read again are known from the state.
         found_problems: dict[str, list[Problem]] = {}
-        # Each job with its articles' paths, made as it is submitted (_run).
-        with_paths = ((job_build, tag, [(a, paths[a]) for a in ids]) for tag, ids in evaluate)
-        for (_, tag, pairs), (found, written, job_problems, facts) in _run(_evaluate_job, with_paths, workers, tick,
-                                                                           pool):
-            ids = [article_id for article_id, _ in pairs]
+
+        def take(tag: str, ids: list[str], found: list[dict], job_problems: list[Problem], facts: dict,
+                 pages: dict[str, tuple[dict, str]] | None = None) -> None:
+            """Keep what a job made of some articles in one locale: its rows (with each page
+            made with them, ``pages``: the page's file record and switcher, by article), its
+            stamps and its problems."""
+            nonlocal status_changed, stamps_changed
             KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
             KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
             folder = shared_of[tag][0]
@@ -582,7 +701,6 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                     po_stamps[po_of[relative]] = stamp
                 else:
                     stamps.record(relative, stamp)
-            out.record_written(written)
             for problem in job_problems:  # each job reads its locale's site.po and glossary again
                 article_id = po_of.get(problem.path or "")
                 owned = found_problems.setdefault(tag if article_id is None else f"{tag}/{article_id}", [])
@@ -602,14 +720,46 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                     stamp = po_stamps.get(article_id)
                     if stamp is None:  # not read (missing): stamped here, '-' when it is
                         stamp = stamps.po(f"{folder}/LC_MESSAGES/{article_id}.po", None)
-                rows.append((Kept.evaluated(key_of(tag, article_id, stamp), item["record"], item["title"],
-                                            item["json_stat"]), stamp))
+                entry = Kept.evaluated(key_of(tag, article_id, stamp), item["record"], item["title"],
+                                       item["json_stat"])
+                page = pages.get(article_id) if pages else None
+                if page is not None:  # made with its bundle: round 2 has nothing to do for it
+                    made, switcher = page
+                    entry.html_key = (entry.json_sha, switcher)
+                    entry.with_page(made["html"])
+                    entry.html_stat = made["html_stat"]
+                rows.append((entry, stamp))
             state.put(rows)
-            del rows, found
             if po_stamps:
                 stamps_changed = True
 
-        # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles.
+        # Each job with its articles' paths, made as it is submitted (_run).
+        with_paths = ((job_build, tag, [(a, paths[a]) for a in ids]) for tag, ids in evaluate)
+        for (_, tag, pairs), (found, written, job_problems, facts) in (
+                _run(_evaluate_job, with_paths, workers, tick, pool) if evaluate else ()):
+            out.record_written(written)
+            take(tag, [article_id for article_id, _ in pairs], found, job_problems, facts)
+            del found
+        spelled: dict[tuple[str, ...], str] = {}  # one str for each switcher, as round 2 spells it
+        whole_jobs = ((job_build, [(a, paths[a]) for a in ids], building) for ids in slices)
+        for (_, pairs, _), (parts, written) in _run(_whole_job, whole_jobs, workers, tick, pool) if slices else ():
+            out.record_written(written)
+            ids = [article_id for article_id, _ in pairs]
+            published: dict[str, list[str]] = {}
+            for tag, _, _, _, pages in parts:
+                for made in pages:
+                    published.setdefault(made["article"], []).append(tag)
+            switcher_of = {}
+            for article_id, tags in published.items():
+                ordered = tuple(ordered_tags(tags))
+                switcher_of[article_id] = spelled.setdefault(ordered, ",".join(ordered))
+            for tag, found, job_problems, facts, pages in parts:
+                take(tag, ids, found, job_problems, facts,
+                     {made["article"]: (made, switcher_of[made["article"]]) for made in pages})
+            del parts
+
+        # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles
+        # (none after whole jobs, which made every page with its bundle).
         sources.keep_only(())
         old = out.old_manifest if shard else None  # the other shards' records: never retracted here
         kept_old = [b for b in (out.listed if old else []) if b["locale"] not in shared_of and files_intact(dist, b)]
@@ -618,16 +768,15 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
             if record["status"] == PUBLISHED:
                 published.setdefault(record["article"], []).append(record["locale"])
         interned = {tag: tag for tag in building}
-        for article, tag in state.published(building if shard else None):
+        for article, tag in (state.published(building if shard else None) if not whole else ()):
             published.setdefault(article, []).append(interned.get(tag) or sys.intern(tag))
         switchers = {article: tuple(ordered_tags(tags)) for article, tags in published.items()}
         del published
         # One str for each switcher: the state keeps each page's with it.
-        spelled: dict[tuple[str, ...], str] = {}
         joined = {article: spelled.setdefault(tags, ",".join(tags)) for article, tags in switchers.items()}
         render: list[tuple[str, list[str]]] = []  # a locale's pages, some articles a job, as for round 1
         article_of = {article_id: article_id for article_id in article_ids}
-        for tag in sorted(building):
+        for tag in sorted(building) if not whole else ():
             items: list[str] = []
             stats: list[tuple[str, bytes]] = []
             for article, json_sha, html_json_sha, html_switcher, html_path, html_stat, html_sha, fragment in \
@@ -652,8 +801,8 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         out.retract((tag, a) for tag, items in render for a in items)
         # Each job with the switchers of its own articles, made as it is submitted (_run).
         with_switchers = ((job_build, tag, items, {a: switchers[a] for a in items}) for tag, items in render)
-        for (_, tag, _, _), (found, written) in _run(_render_job, with_switchers,
-                                                  _workers(jobs, sum(len(i) for _, i in render)), tick, pool):
+        for (_, tag, _, _), (found, written) in (_run(_render_job, with_switchers, _workers(
+                jobs, sum(len(i) for _, i in render)), tick, pool) if render else ()):
             out.record_written(written)
             pages = []
             for item in found:

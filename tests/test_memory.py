@@ -134,10 +134,13 @@ def test_a_rebuild_holds_only_the_articles_its_changed_bundles_show(root, monkey
 
 
 def test_a_job_holds_its_own_articles_only_and_jobs_go_by_articles_then_locale(root, monkeypatch):
+    """The two rounds' jobs, which a rebuild runs (a cold build runs whole jobs instead, which
+    tests/test_whole.py holds to the same output)."""
     article = root / "source/articles/discogram.yaml"
     data = article.read_text(encoding="utf-8")
     (root / "source/articles/second.yaml").write_text(data.replace("id: discogram", "id: second"), encoding="utf-8")
     monkeypatch.setattr(build_module, "ARTICLES_PER_JOB", 1)
+    monkeypatch.setattr(build_module, "WHOLE_JOBS", False)
     held: list[tuple[str, int]] = []
     original = build_module._evaluate_job
 
