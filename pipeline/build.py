@@ -212,8 +212,10 @@ def _whole_job(build: _Build, articles: list[tuple[str, str]], tags: list[str]
     holds its bundles until its pages are made: about BUNDLES_PER_WHOLE_JOB, whatever the
     number of locales.
 
-    For each locale in ``tags``' order: what :func:`_evaluate_job` returns of it (results,
-    problems, facts) and its pages (what :func:`_render_job` returns); and the paths written.
+    For each locale in ``tags``' order (the build turns it from one job to the next, so that two
+    workers write into different folders of dist/ at a time): what :func:`_evaluate_job`
+    returns of it (results, problems, facts) and its pages (what :func:`_render_job` returns);
+    and the paths written.
     A worker keeps each locale's gate for its next jobs of the same build (:func:`_kept_gate`):
     a job of every locale would otherwise read every locale's site strings, glossary and
     ledger again."""
@@ -232,6 +234,7 @@ def _whole_job(build: _Build, articles: list[tuple[str, str]], tags: list[str]
     pages: dict[str, list[dict]] = {tag: [] for tag in tags}
     articles = [sources.article(article_id) for article_id in article_ids]
     made: dict[str, list[tuple[str, dict]]] = {article_id: [] for article_id in article_ids}
+    order = {tag: place for place, tag in enumerate(tags)}
     for tag in tags:  # a locale at a time, its gate's data warm in the caches
         if tag == SOURCE_TAG:
             verdicts = ((article, None, ()) for article in articles)
@@ -251,16 +254,18 @@ def _whole_job(build: _Build, articles: list[tuple[str, str]], tags: list[str]
                 if stamp is not None:
                     stamps[tag][path] = stamp
             release_locale_data()  # one locale's CLDR data at a time (_kept_gate)
-    for article_id in article_ids:  # each article's pages, now that its switcher is known
-        published = made.pop(article_id)
-        languages = [language_info(tag) for tag in ordered_tags([tag for tag, _ in published])]
-        for tag, bundle in published:
-            html_path = f"{tag}/{article_id}.html"
-            html_bytes = render_article(bundle, languages).encode("utf-8")
-            html_stat = out.write_stat(html_path, html_bytes)
-            pages[tag].append({"article": article_id, "html": file_record(html_path, html_bytes),
-                               "html_stat": html_stat})
-        del published
+    # The pages, now that each article's switcher is known: a locale's folder at a time.
+    switchers = {article_id: [language_info(tag) for tag in ordered_tags([tag for tag, _ in published])]
+                 for article_id, published in made.items()}
+    for tag, published in sorted(((tag, (article_id, bundle)) for article_id, made_of in made.items()
+                                  for tag, bundle in made_of), key=lambda item: order[item[0]]):
+        article_id, bundle = published
+        html_path = f"{tag}/{article_id}.html"
+        html_bytes = render_article(bundle, switchers[article_id]).encode("utf-8")
+        html_stat = out.write_stat(html_path, html_bytes)
+        pages[tag].append({"article": article_id, "html": file_record(html_path, html_bytes),
+                           "html_stat": html_stat})
+    del made
     for tag, (gate, _) in gates.items():
         data = gate.data
         stamps[tag].update((data.paths[domain], stamp) for domain, stamp in data.stamps.items())
@@ -741,7 +746,10 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
             take(tag, [article_id for article_id, _ in pairs], found, job_problems, facts)
             del found
         spelled: dict[tuple[str, ...], str] = {}  # one str for each switcher, as round 2 spells it
-        whole_jobs = ((job_build, [(a, paths[a]) for a in ids], building) for ids in slices)
+        # Each job's locales from a place of their own: two jobs running at once write into
+        # different folders of dist/, rather than both into each in turn.
+        whole_jobs = ((job_build, [(a, paths[a]) for a in ids], building[place:] + building[:place])
+                      for ids, place in zip(slices, itertools.cycle(range(0, len(building), 3))))
         for (_, pairs, _), (parts, written) in _run(_whole_job, whole_jobs, workers, tick, pool) if slices else ():
             out.record_written(written)
             ids = [article_id for article_id, _ in pairs]
