@@ -11,8 +11,9 @@ with none of the pipeline's work are timed (``benchmarks/floor.py``): the part o
 that is this machine's disk, not the pipeline's Python. Wall time, time per bundle and the peak resident memory of the
 process are reported as a table and as JSON (``benchmarks/last-run.json``).
 
-The no-op and one-PO rebuilds run ``BENCH_RUNS`` times (5) and report the median, with
-every run in the JSON. Before each timed step the disk is synced (``os.sync``, as
+The no-op and one-PO rebuilds run ``BENCH_RUNS`` times (5) and the cold build
+``BENCH_COLD_RUNS`` times (3, each from nothing), and report the median, with every run in
+the JSON. Before each timed step the disk is synced (``os.sync``, as
 hyperfine's ``--prepare sync``), so a step is not charged for the previous one's writes.
 A fixed Python loop is timed before and after (the calibration line): the same code on this
 machine has run a quarter slower or faster from one hour to the next. The package is
@@ -40,6 +41,9 @@ REPO = Path(__file__).resolve().parent.parent
 # command and of its workers apart.
 PIPELINE = [sys.executable, str(REPO / "benchmarks" / "measured.py")]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))  # runs of each small step; the median is reported
+# Cold builds at each size, each from nothing (the last one's dist/ and cache moved aside); the
+# median is reported. One cold build of 1,000 x 20 moved by a fifth within an hour here.
+COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "3"))
 FLOOR_STEP = "file operations alone"
 FLOOR_RUNS = 3
 TARGET_SIZE = "1000x20"  # the size issue 7's targets are set for
@@ -201,8 +205,13 @@ def bench_size(articles: int, locales: int, workdir: Path) -> list[dict]:
     # the one a CI job running `pipeline build` on a fresh checkout pays.
     if (root / ".pipeline-cache").exists():
         (root / ".pipeline-cache").rename(workdir / f"extract-cache-{articles}x{locales}")
-    os.sync()
-    cold = timed([*PIPELINE, "build"], root)
+
+    def from_nothing(run: int) -> None:  # the last cold build's outputs moved aside, not deleted
+        for name in ("dist", ".pipeline-cache") if run else ():
+            if (root / name).exists():
+                (root / name).rename(workdir / f"cold-{articles}x{locales}-{run}{name}")
+
+    cold = repeated([*PIPELINE, "build"], root, COLD_RUNS, before=from_nothing)
     record("build (cold)", cold, files_written=written(cold["stdout"]), corpus_seconds=round(generated, 1))
     # The same reads and writes with none of the pipeline's work (benchmarks/floor.py), right
     # after the cold build, on the disk as it is now: what no Python change can take away. The
