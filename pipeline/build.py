@@ -58,8 +58,12 @@ PARALLEL_MIN = 200
 # work out more evenly.
 ARTICLES_PER_JOB = 100
 # A job of a build that makes every bundle (_whole_job) takes some articles in every locale:
-# about this many bundles (at 1,000 x 20, nine articles; 112 jobs).
-BUNDLES_PER_WHOLE_JOB = 200
+# about this many bundles (at 1,000 x 20, seven articles; 143 jobs), which it holds until their
+# pages are made (11 KB each). 200 made a worker's peak 2 MB higher at 1,000 x 20 than at
+# 100 x 5, where two jobs a worker (_whole_slices) hold 150: the largest job is now about the
+# same at both; what still grows with the locales is each locale's gate a worker keeps (its
+# site strings, their findings and texts, its glossary): 1 MB more at 20 locales than at 5.
+BUNDLES_PER_WHOLE_JOB = 150
 WHOLE_JOBS = True  # False: the two rounds, always (the tests compare the two ways)
 
 
@@ -271,6 +275,17 @@ def _whole_job(build: _Build, articles: list[tuple[str, str]], tags: list[str]
         stamps[tag].update((data.paths[domain], stamp) for domain, stamp in data.stamps.items())
     return [(tag, found[tag], problems[tag], {"language": language_info(tag), "chain": fallback_chain(tag),
                                              "stamps": stamps[tag]}, pages[tag]) for tag in tags], out.written
+
+
+def _whole_slices(article_ids: list[str], locales: int, workers: int) -> list[list[str]]:
+    """The articles of each whole job: about BUNDLES_PER_WHOLE_JOB bundles a job (what a job
+    holds until its pages are made), and at least two jobs a worker where the articles allow,
+    so that the workers share the work to the end. Four a worker made a small corpus's jobs
+    half the size of a large one's (78 bundles at 100 x 5, 189 at 1,000 x 20): a worker's peak
+    grew by 3 MB from one to the other. Jobs of 100 bundles at every size kept it level, but
+    cost about 0.5 s more at 1,000 x 20 (250 jobs against 112), back to back."""
+    per_job = max(1, min(BUNDLES_PER_WHOLE_JOB // locales, -(-len(article_ids) // (2 * workers))))
+    return [article_ids[start:start + per_job] for start in range(0, len(article_ids), per_job)]
 
 
 def _kept_gate(project: Project, sources: "PartialSources", tag: str):
@@ -657,9 +672,7 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
     evaluate = [] if whole else [(tag, ids[start:start + ARTICLES_PER_JOB])
                                  for start, tag, ids in sorted((start, tag, ids) for tag, ids in dirty.items()
                                                                for start in range(0, len(ids), ARTICLES_PER_JOB))]
-    # At least four jobs a worker where the articles allow, so that both share the work.
-    per_job = max(1, min(BUNDLES_PER_WHOLE_JOB // len(building), -(-len(article_ids) // (4 * workers))))
-    slices = [article_ids[start:start + per_job] for start in range(0, len(article_ids), per_job)] if whole else []
+    slices = _whole_slices(article_ids, len(building), workers) if whole else []
     paths = dict(articles)
     jobs_total = [len(evaluate) + len(slices), 0]
     done = [0]

@@ -130,12 +130,13 @@ def test_a_whole_job_reads_each_locales_files_once_a_worker_and_holds_its_own_ar
 
     monkeypatch.setattr(build_module, "_whole_job", recorded)
     build(Project.open(several))
-    # Four jobs for the one process (so that two workers would share the work): an article each.
-    assert [(ids, loaded) for ids, loaded, _ in jobs] == [(["discogram"], 1), (["fourth"], 1), (["second"], 1),
-                                                          (["third"], 1)]
-    assert jobs[2][2]["fr"] == ["locales/fr/LC_MESSAGES/second.po", "locales/fr/LC_MESSAGES/site.po"]
-    assert jobs[2][2]["ar"] == ["locales/ar/LC_MESSAGES/second.po", "locales/ar/LC_MESSAGES/site.po"]  # untranslated
-    assert jobs[2][2]["en"] == []
+    # Two jobs for the one process (as two jobs a worker would share the work): two articles each.
+    assert [(ids, loaded) for ids, loaded, _ in jobs] == [(["discogram", "fourth"], 2), (["second", "third"], 2)]
+    assert jobs[1][2]["fr"] == ["locales/fr/LC_MESSAGES/second.po", "locales/fr/LC_MESSAGES/site.po",
+                                "locales/fr/LC_MESSAGES/third.po"]
+    assert jobs[1][2]["ar"] == ["locales/ar/LC_MESSAGES/second.po", "locales/ar/LC_MESSAGES/site.po",
+                                "locales/ar/LC_MESSAGES/third.po"]  # second.po untranslated, stamped all the same
+    assert jobs[1][2]["en"] == []
     assert sorted(r for r in reads if r.endswith(":site")) == ["ar:site", "de:site", "fr:site"]
     assert len(reads) == 3 + 3 * len(ARTICLES)
 
@@ -220,3 +221,22 @@ def test_whole_jobs_over_an_existing_dist_write_what_the_two_rounds_write(severa
     assert "_render_job" in results[False][0]
     assert results[True][1:] == results[False][1:]  # the same files written, the same dist/ and state
     assert "In this article" in results[True][2]["en/discogram.html"].decode("utf-8")
+
+
+def test_a_whole_job_holds_about_the_same_number_of_bundles_at_every_size():
+    """What a whole job holds until its pages are made is its bundles (11 KB each): about
+    BUNDLES_PER_WHOLE_JOB at any number of articles and locales, so that a worker's peak does
+    not grow with the corpus; small corpora get two jobs a worker, so that both workers work."""
+    from pipeline.build import BUNDLES_PER_WHOLE_JOB, _whole_slices
+
+    def held(articles: int, locales: int, workers: int = 2) -> tuple[int, int]:
+        slices = _whole_slices([f"a{i:05}" for i in range(articles)], locales, workers)
+        assert [a for s in slices for a in s] == [f"a{i:05}" for i in range(articles)]  # each once, in order
+        return max(len(s) for s in slices) * locales, len(slices)
+
+    for articles, locales in ((1000, 21), (5000, 41), (100, 6), (1000, 6), (300, 101)):
+        bundles, _ = held(articles, locales)
+        assert bundles <= max(BUNDLES_PER_WHOLE_JOB, locales)
+        assert bundles > BUNDLES_PER_WHOLE_JOB // 2 or locales > BUNDLES_PER_WHOLE_JOB // 2
+    assert held(1000, 21) == (147, 143)
+    assert held(100, 6) == (150, 4) and held(4, 4, 1) == (8, 2)
