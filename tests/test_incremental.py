@@ -157,19 +157,15 @@ def test_worker_processes_give_the_same_output(root, monkeypatch):
     assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
 
 
-def test_workers_give_the_parent_their_locales_language_facts(root, monkeypatch):
-    """The parent takes each locale's name, direction and fallback chain from the worker that
-    built it: computing them itself would load every locale's CLDR data and langcodes' names
-    (tens of megabytes at 20 locales, in the process that holds the whole build)."""
+def language_facts_only_in_workers(monkeypatch) -> None:
+    """Fail the build if the parent computes a locale's language facts (name, direction,
+    fallback chain) itself, rather than taking them from the worker that built the locale;
+    and run the build's jobs in workers."""
     import os
 
     import pipeline.build
     import pipeline.bundle
 
-    build(Project.open(root))
-    first = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
-    shutil.rmtree(root / ".pipeline-cache")
-    shutil.rmtree(root / "dist")
     parent = os.getpid()
     for name in ("_language_info", "_fallback_chain"):
         real = getattr(pipeline.bundle, name)
@@ -181,7 +177,18 @@ def test_workers_give_the_parent_their_locales_language_facts(root, monkeypatch)
         monkeypatch.setattr(pipeline.bundle, name, only_in_workers)
     monkeypatch.setattr(pipeline.bundle, "KNOWN_LANGUAGES", {})
     monkeypatch.setattr(pipeline.bundle, "KNOWN_CHAINS", {})
-    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(pipeline.build, "PARALLEL_MIN", 0)
+
+
+def test_workers_give_the_parent_their_locales_language_facts(root, monkeypatch):
+    """The parent takes each locale's name, direction and fallback chain from the worker that
+    built it: computing them itself would load every locale's CLDR data and langcodes' names
+    (tens of megabytes at 20 locales, in the process that holds the whole build)."""
+    build(Project.open(root))
+    first = {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")}
+    shutil.rmtree(root / ".pipeline-cache")
+    shutil.rmtree(root / "dist")
+    language_facts_only_in_workers(monkeypatch)
     build(Project.open(root), jobs=2)
     assert {p: (root / "dist" / p).read_bytes() for p in mtimes(root / "dist")} == first
 

@@ -144,22 +144,9 @@ def test_a_whole_job_reads_each_locales_files_once_a_worker_and_holds_its_own_ar
 def test_whole_jobs_in_workers_give_the_parent_the_locales_language_facts(several, monkeypatch):
     """As the two rounds' jobs do (tests/test_incremental.py): the parent never loads a locale's
     CLDR data for its name, direction or fallback chain."""
-    import os
+    from tests.test_incremental import language_facts_only_in_workers
 
-    import pipeline.bundle
-
-    parent = os.getpid()
-    for name in ("_language_info", "_fallback_chain"):
-        real = getattr(pipeline.bundle, name)
-
-        def only_in_workers(tag, real=real, name=name):
-            assert os.getpid() != parent, f"the parent computed {name}({tag!r}) itself"
-            return real(tag)
-
-        monkeypatch.setattr(pipeline.bundle, name, only_in_workers)
-    monkeypatch.setattr(pipeline.bundle, "KNOWN_LANGUAGES", {})
-    monkeypatch.setattr(pipeline.bundle, "KNOWN_CHAINS", {})
-    monkeypatch.setattr(build_module, "PARALLEL_MIN", 0)
+    language_facts_only_in_workers(monkeypatch)
     ran: list[str] = []
     run = build_module._run
     monkeypatch.setattr(build_module, "_run", lambda function, *args: (ran.append(function.__name__),
