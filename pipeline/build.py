@@ -704,10 +704,10 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
         found_problems: dict[str, list[Problem]] = {}
 
         def take(tag: str, ids: list[str], found: list[dict], job_problems: list[Problem], facts: dict,
-                 pages: dict[str, tuple[dict, str]] | None = None) -> None:
-            """Keep what a job made of some articles in one locale: its rows (with each page
-            made with them, ``pages``: the page's file record and switcher, by article), its
-            stamps and its problems."""
+                 pages: dict[str, tuple[dict, str]] | None = None) -> list[tuple[Kept, bytes | None]]:
+            """Keep what a job made of some articles in one locale: its stamps and its problems;
+            and give its rows (with each page made with them, ``pages``: the page's file record
+            and switcher, by article) for the state."""
             nonlocal status_changed, stamps_changed
             KNOWN_LANGUAGES.setdefault(tag, facts["language"])  # for the pages' switchers, the
             KNOWN_CHAINS.setdefault(tag, facts["chain"])  # index and the manifest
@@ -747,16 +747,16 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
                     entry.with_page(made["html"])
                     entry.html_stat = made["html_stat"]
                 rows.append((entry, stamp))
-            state.put(rows)
             if po_stamps:
                 stamps_changed = True
+            return rows
 
         # Each job with its articles' paths, made as it is submitted (_run).
         with_paths = ((job_build, tag, [(a, paths[a]) for a in ids]) for tag, ids in evaluate)
         for (_, tag, pairs), (found, written, job_problems, facts) in (
                 _run(_evaluate_job, with_paths, workers, tick, pool) if evaluate else ()):
             out.record_written(written)
-            take(tag, [article_id for article_id, _ in pairs], found, job_problems, facts)
+            state.put(take(tag, [article_id for article_id, _ in pairs], found, job_problems, facts))
             del found
         spelled: dict[tuple[str, ...], str] = {}  # one str for each switcher, as round 2 spells it
         # Each job's locales from a place of their own: two jobs running at once write into
@@ -774,10 +774,12 @@ def _build(project: Project, state: BuildState, env: str, locale_tags: list[str]
             for article_id, tags in published.items():
                 ordered = tuple(ordered_tags(tags))
                 switcher_of[article_id] = spelled.setdefault(ordered, ",".join(ordered))
+            rows = []  # every locale's, kept at once: a job's 21 locales were 42 calls of SQLite's
             for tag, found, job_problems, facts, pages in parts:
-                take(tag, ids, found, job_problems, facts,
-                     {made["article"]: (made, switcher_of[made["article"]]) for made in pages})
-            del parts
+                rows.extend(take(tag, ids, found, job_problems, facts,
+                                 {made["article"]: (made, switcher_of[made["article"]]) for made in pages}))
+            state.put(rows)
+            del parts, rows
 
         # Round 2: pages whose bundle or language switcher changed, made from the JSON bundles
         # (none after whole jobs, which made every page with its bundle).
