@@ -224,7 +224,6 @@ def _whole_job(build: _Build, articles: list[tuple[str, str]], tags: list[str]
     a job of every locale would otherwise read every locale's site strings, glossary and
     ledger again."""
     from pipeline.bundle import fallback_chain, language_info
-    from pipeline.bundle.html import render_article
 
     project, sources = _context(build, articles)
     article_ids = [article_id for article_id, _ in articles]
@@ -268,11 +267,7 @@ def _whole_job(build: _Build, articles: list[tuple[str, str]], tags: list[str]
     bundles = {(tag, article_id): bundle for article_id, made_of in made.items() for tag, bundle in made_of}
     del made
     for _, _, tag, article_id in queue:
-        html_path = f"{tag}/{article_id}.html"
-        html_bytes = render_article(bundles.pop((tag, article_id)), switchers[article_id]).encode("utf-8")
-        html_stat = out.write_stat(html_path, html_bytes)
-        pages[tag].append({"article": article_id, "html": file_record(html_path, html_bytes),
-                           "html_stat": html_stat})
+        pages[tag].append(_page(out, tag, article_id, bundles.pop((tag, article_id)), switchers[article_id]))
     for tag, (gate, _) in gates.items():
         data = gate.data
         stamps[tag].update((data.paths[domain], stamp) for domain, stamp in data.stamps.items())
@@ -328,7 +323,6 @@ def _render_job(build: _Build, tag: str, article_ids: list[str], switchers: dict
     import orjson
 
     from pipeline.bundle import language_info
-    from pipeline.bundle.html import render_article
 
     project, sources = _context(build, [])
     sources.keep_only(())  # a worker's last evaluate job's articles: pages need none
@@ -340,11 +334,19 @@ def _render_job(build: _Build, tag: str, article_ids: list[str], switchers: dict
         # What dumps wrote (orjson: 14 µs, json's 30), read without a file object (four system
         # calls rather than nine).
         bundle = orjson.loads(read_with_stat(f"{prefix}{article_id}.json")[0])
-        html_path = f"{tag}/{article_id}.html"
-        html_bytes = render_article(bundle, [language_info(t) for t in tags]).encode("utf-8")
-        html_stat = out.write_stat(html_path, html_bytes)
-        results.append({"article": article_id, "html": file_record(html_path, html_bytes), "html_stat": html_stat})
+        results.append(_page(out, tag, article_id, bundle, [language_info(t) for t in tags]))
     return results, out.written
+
+
+def _page(out: OutputDir, tag: str, article_id: str, bundle: dict, languages: list[dict]) -> dict:
+    """A bundle's page, written, and its result for the build (its file record and stat):
+    ``languages`` are its switcher's (:func:`pipeline.bundle.html.render_article`)."""
+    from pipeline.bundle.html import render_article
+
+    html_path = f"{tag}/{article_id}.html"
+    html_bytes = render_article(bundle, languages).encode("utf-8")
+    html_stat = out.write_stat(html_path, html_bytes)
+    return {"article": article_id, "html": file_record(html_path, html_bytes), "html_stat": html_stat}
 
 
 class _Pool:
